@@ -1,0 +1,53 @@
+package org.sparkadadelta.optim;
+
+import java.util.List;
+import org.sparkadadelta.optim.tensor.Precision;
+import org.sparkadadelta.optim.tensor.TensorMath;
+
+/**
+ * Keras's EMA of the model variables ({@code use_ema}): after every {@code apply}, for every built variable,
+ * {@code avg := m*avg + (1-m)*v} with {@code m = 0} on the first (public) iteration and
+ * {@code ema_momentum} afterwards; optionally the variables are overwritten with their averages.
+ */
+final class MovingAverage {
+    private final double momentum;
+    private final int overwritePeriod;
+    private final List<Variable> averages;
+    private final TensorMath math;
+
+    MovingAverage(double momentum, int overwritePeriod, List<Variable> averages, TensorMath math) {
+        this.momentum = momentum;
+        this.overwritePeriod = overwritePeriod;
+        this.averages = averages;
+        this.math = math;
+    }
+
+    /**
+     * @param variables  all built model variables, in build order
+     * @param iterations the public iteration counter before this step's increment
+     */
+    void update(List<Variable> variables, long iterations) {
+        for (int i = 0; i < variables.size(); i++) {
+            Variable v = variables.get(i);
+            Variable avg = averages.get(i);
+            Precision p = v.precision();
+            // 1 - m is float arithmetic on the rounded m, unlike Adadelta's 1 - rho.
+            double m = p.multiply(iterations != 0 ? 1.0 : 0.0, p.round(momentum));
+            double oneMinusM = p.subtract(1.0, m);
+            avg.assign(math.add(math.multiply(avg.value(), m), math.multiply(v.value(), oneMinusM)));
+        }
+        if (overwritePeriod > 0 && (iterations + 1) % overwritePeriod == 0) {
+            copyAveragesInto(variables);
+        }
+    }
+
+    void copyAveragesInto(List<Variable> variables) {
+        for (int i = 0; i < variables.size(); i++) {
+            variables.get(i).assign(averages.get(i).value());
+        }
+    }
+
+    int size() {
+        return averages.size();
+    }
+}

@@ -1,0 +1,87 @@
+package org.sparkadadelta.optim;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkadadelta.optim.tensor.Precision;
+
+/**
+ * A named, mutable tensor: a model weight or an optimizer slot, like a Keras {@code Variable}.
+ *
+ * <p>Optimizers know variables by identity, as Keras does. Updates are written into the same
+ * {@link INDArray} ({@link #assign}), so a reference obtained from {@link #value()} always sees the current
+ * value. {@code name} is the short name (weight decay exclusion matches it); {@code path} is the full
+ * path such as {@code dense/kernel} (slot names are derived from it).
+ */
+public final class Variable {
+    private final String name;
+    private final String path;
+    private final INDArray value;
+
+    public Variable(String name, INDArray value) {
+        this(name, name, value);
+    }
+
+    public Variable(String name, String path, INDArray value) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.path = Objects.requireNonNull(path, "path");
+        this.value = Objects.requireNonNull(value, "value");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    /** The live value: updates made by an optimizer are visible through this array. */
+    public INDArray value() {
+        return value;
+    }
+
+    public long[] shape() {
+        return value.shape();
+    }
+
+    /** The floating-point precision; only valid for float variables. */
+    public Precision precision() {
+        return Precision.of(value.dataType());
+    }
+
+    /** Overwrites the value in place (with a cast if {@code newValue} has another dtype). */
+    public void assign(INDArray newValue) {
+        if (!Arrays.equals(newValue.shape(), value.shape())) {
+            throw new IllegalArgumentException("Cannot assign a value of shape " + Shapes.python(newValue.shape())
+                    + " to variable '" + path + "' of shape " + Shapes.python(value.shape()));
+        }
+        value.assign(newValue);
+    }
+
+    @Override
+    public String toString() {
+        return "<Variable path=" + path + ", shape=" + Shapes.python(value.shape()) + ", dtype="
+                + value.dataType().name().toLowerCase() + ">";
+    }
+
+    /** Shape formatting as Python prints tuples and numpy prints shapes in its messages. */
+    static final class Shapes {
+        private Shapes() {
+        }
+
+        /** Python tuple repr: {@code (2, 3)}, {@code (3,)}, {@code ()}. */
+        static String python(long[] shape) {
+            if (shape.length == 1) {
+                return "(" + shape[0] + ",)";
+            }
+            return Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", ", "(", ")"));
+        }
+
+        /** numpy's compact form used in broadcast errors: {@code (2,3)}, {@code (3,)}. */
+        static String numpy(long[] shape) {
+            return python(shape).replace(", ", ",");
+        }
+    }
+}

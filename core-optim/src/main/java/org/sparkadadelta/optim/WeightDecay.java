@@ -1,0 +1,60 @@
+package org.sparkadadelta.optim;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.sparkadadelta.optim.tensor.TensorMath;
+
+/**
+ * Keras's decoupled weight decay, {@code v := v - ((v * wd) * lr)} in the variable's dtype, run before the
+ * update step on the variables that have a gradient, unless excluded.
+ *
+ * <p>Exclusion follows Keras: by variable identity, or when any of the given names is found by a regex
+ * search anywhere in the variable's <em>name</em> (not its path).
+ */
+final class WeightDecay {
+    private final Double factor;
+    private final TensorMath math;
+    private final Set<Variable> excludedVariables = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<String> excludedNames = new LinkedHashSet<>();
+    private Pattern excludedNamePattern;
+    private final Map<Variable, Boolean> decisions = new IdentityHashMap<>();
+
+    WeightDecay(Double factor, TensorMath math) {
+        this.factor = factor;
+        this.math = math;
+    }
+
+    void exclude(Collection<Variable> variables, Collection<String> names) {
+        if (variables != null) {
+            excludedVariables.addAll(variables);
+        }
+        if (names != null && !names.isEmpty()) {
+            excludedNames.addAll(names);
+            excludedNamePattern = Pattern.compile(String.join("|", excludedNames));
+        }
+        decisions.clear();
+    }
+
+    void apply(List<Variable> variables, double learningRate) {
+        if (factor == null) {
+            return;
+        }
+        for (Variable v : variables) {
+            if (isDecayed(v)) {
+                double lr = v.precision().round(learningRate);
+                v.assign(math.subtract(v.value(), math.multiply(math.multiply(v.value(), factor), lr)));
+            }
+        }
+    }
+
+    boolean isDecayed(Variable v) {
+        return decisions.computeIfAbsent(v, x -> !excludedVariables.contains(x)
+                && (excludedNamePattern == null || !excludedNamePattern.matcher(x.name()).find()));
+    }
+}
