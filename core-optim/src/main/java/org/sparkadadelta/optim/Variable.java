@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkadadelta.optim.config.NumpyRepr;
 import org.sparkadadelta.optim.tensor.Precision;
 
 /**
@@ -60,10 +61,26 @@ public final class Variable {
         value.assign(newValue);
     }
 
+    private String dtypeName() {
+        switch (value.dataType()) {
+            case FLOAT:
+                return "float32";
+            case DOUBLE:
+                return "float64";
+            case INT:
+                return "int32";
+            case LONG:
+                return "int64";
+            default:
+                return value.dataType().name().toLowerCase();
+        }
+    }
+
+    /** Keras's repr, e.g. {@code <Variable path=kernel, shape=(2, 2), dtype=float32, value=[[1. 1.]\n [1. 1.]]>}. */
     @Override
     public String toString() {
         return "<Variable path=" + path + ", shape=" + Shapes.python(value.shape()) + ", dtype="
-                + value.dataType().name().toLowerCase() + ">";
+                + dtypeName() + ", value=" + NumpyRepr.str(value) + ">";
     }
 
     /** Shape formatting as Python prints tuples and numpy prints shapes in its messages. */

@@ -18,10 +18,14 @@ class PythonReprTest {
         assertEquals("0.0010000000474974513", PythonRepr.floatRepr((double) 0.001f));
         assertEquals("0.3", PythonRepr.floatRepr(0.3));
         assertEquals("0.30000000000000004", PythonRepr.floatRepr(0.1 + 0.2));
-        // JDK 17's Double.toString gives 2.0E-3 here, but 2.0000000000000004E-3 for the next one; check both.
         assertEquals("0.002", PythonRepr.floatRepr(0.002));
         assertEquals("0.0020000000000000005", PythonRepr.floatRepr(Math.nextUp(0.002)));
-        // Double.toString(2e23) is "2.0E23" but Double.toString(1.0E23) is "1.0E23" -- and 2^63 is not shortest in JDK 17.
+        // JDK 17's Double.toString is not shortest for these (1.9999999999999998E23, 9.999999999999999E22,
+        // 8.409999999999999E21, 5.6843418860808015E-14, 4.9E-324); Python's repr is.
+        assertEquals("2e+23", PythonRepr.floatRepr(2e23));
+        assertEquals("1e+23", PythonRepr.floatRepr(1e23));
+        assertEquals("8.41e+21", PythonRepr.floatRepr(8.41e21));
+        assertEquals("5.684341886080802e-14", PythonRepr.floatRepr(5.684341886080802e-14));
         assertEquals("9.223372036854776e+18", PythonRepr.floatRepr(0x1p63));
         assertEquals("5e-324", PythonRepr.floatRepr(Double.MIN_VALUE));
         assertEquals("1.7976931348623157e+308", PythonRepr.floatRepr(Double.MAX_VALUE));

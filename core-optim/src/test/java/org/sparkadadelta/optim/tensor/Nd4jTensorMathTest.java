@@ -1,0 +1,140 @@
+package org.sparkadadelta.optim.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The kernel contract bit-exactness rests on: every ND4J op rounds once, in the tensor's dtype, exactly
+ * like Java's IEEE arithmetic, with double scalars first rounded to that dtype. Checked elementwise on
+ * values spanning many binades plus NaN, infinities and signed zeros.
+ */
+class Nd4jTensorMathTest {
+    private static final TensorMath MATH = Nd4jTensorMath.INSTANCE;
+    private static final int N = 20_000;
+
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void binaryOpsRoundOnceLikeJava(Precision p) {
+        double[] x = values(p, 1);
+        double[] y = values(p, 2);
+        INDArray a = tensor(x, p);
+        INDArray b = tensor(y, p);
+        same(p, MATH.add(a, b), x, y, (u, v) -> u + v);
+        same(p, MATH.subtract(a, b), x, y, (u, v) -> u - v);
+        same(p, MATH.multiply(a, b), x, y, (u, v) -> u * v);
+        same(p, MATH.divide(a, b), x, y, (u, v) -> u / v);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void scalarOpsRoundTheScalarToTheTensorDtypeFirst(Precision p) {
+        double[] x = values(p, 3);
+        INDArray a = tensor(x, p);
+        double s = 1 - 0.95; // not representable: the float32 result must use (float) s
+        double sr = p.round(s);
+        same(p, MATH.multiply(a, s), x, v -> v * sr);
+        same(p, MATH.divide(a, 0.7), x, v -> v / p.round(0.7));
+        same(p, MATH.add(a, 1e-7), x, v -> v + p.round(1e-7));
+        same(p, MATH.sqrt(MATH.multiply(a, a)), x, v -> Math.sqrt(p.round(v * v)));
+        same(p, MATH.negate(a), x, v -> -v);
+    }
+
+    @Test
+    void clipKeepsNanAndMapsInfinitiesToTheBounds() {
+        INDArray a = Nd4j.createFromArray(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f, 0.05f, 3f);
+        float[] clipped = MATH.clip(a, -0.1, 0.1).toFloatVector();
+        assertTrue(Float.isNaN(clipped[0]));
+        assertArrayEquals(new float[] {0.1f, -0.1f, -0f, 0.05f, 0.1f}, java.util.Arrays.copyOfRange(clipped, 1, 6));
+        assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(clipped[3]), "sign of zero kept");
+    }
+
+    @Test
+    void allFiniteSeesNanAndBothInfinities() {
+        assertTrue(MATH.allFinite(Nd4j.createFromArray(1f, -0f, Float.MAX_VALUE)));
+        assertFalse(MATH.allFinite(Nd4j.createFromArray(1f, Float.NaN)));
+        assertFalse(MATH.allFinite(Nd4j.createFromArray(Float.NEGATIVE_INFINITY, 1f)));
+        assertFalse(MATH.allFinite(Nd4j.createFromArray(1.0, Double.POSITIVE_INFINITY)));
+    }
+
+    @Test
+    void mixedPrecisionWidensExactlyToFloat64() {
+        INDArray f = Nd4j.createFromArray(0.1f, 3f);
+        INDArray d = Nd4j.createFromArray(0.2, 0.3);
+        INDArray sum = MATH.add(f, d);
+        assertEquals(DataType.DOUBLE, sum.dataType());
+        assertEquals((double) 0.1f + 0.2, sum.getDouble(0));
+        assertEquals(DataType.DOUBLE, MATH.multiply(d, f).dataType());
+    }
+
+    @Test
+    void sumOfSquaresUsesThePairwiseTreeNotALeftToRightLoop() {
+        // 2^24 then fifteen 1s: left to right every +1 is lost (ties to even); numpy's 8 lanes keep them.
+        float[] v = new float[16];
+        java.util.Arrays.fill(v, 1f);
+        v[0] = 4096f; // 4096^2 = 2^24
+        assertEquals(16777216f + 14f, (float) MATH.sumOfSquares(Nd4j.createFromArray(v).reshape(4, 4)));
+    }
+
+    @Test
+    void operationsDoNotModifyTheirInputs() {
+        INDArray a = Nd4j.createFromArray(1f, 2f);
+        INDArray copy = a.dup();
+        MATH.add(a, a);
+        MATH.multiply(a, 3.0);
+        MATH.sqrt(a);
+        MATH.negate(a);
+        MATH.clip(a, 0, 1);
+        assertEquals(copy, a);
+    }
+
+    private static double[] values(Precision p, long seed) {
+        Random r = new Random(seed);
+        double[] v = new double[N];
+        for (int i = 0; i < N; i++) {
+            v[i] = p.round(r.nextGaussian() * Math.exp(r.nextGaussian() * 8));
+        }
+        double[] special = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1.0, -1.0,
+                p == Precision.FLOAT32 ? Float.MIN_VALUE : Double.MIN_VALUE};
+        System.arraycopy(special, 0, v, 0, special.length);
+        System.arraycopy(special, 0, v, N - special.length, special.length);
+        return v;
+    }
+
+    private static INDArray tensor(double[] v, Precision p) {
+        return Nd4j.createFromArray(v).castTo(p.dataType());
+    }
+
+    private static void same(Precision p, INDArray actual, double[] x, double[] y, DoubleBinaryOperator op) {
+        double[] got = actual.toDoubleVector();
+        for (int i = 0; i < x.length; i++) {
+            assertBits(p, p.round(op.applyAsDouble(x[i], y[i])), got[i], x[i] + " op " + y[i]);
+        }
+    }
+
+    private static void same(Precision p, INDArray actual, double[] x, DoubleUnaryOperator op) {
+        double[] got = actual.toDoubleVector();
+        for (int i = 0; i < x.length; i++) {
+            assertBits(p, p.round(op.applyAsDouble(x[i])), got[i], "op " + x[i]);
+        }
+    }
+
+    private static void assertBits(Precision p, double expected, double actual, String what) {
+        if (Double.isNaN(expected) && Double.isNaN(actual)) {
+            return;
+        }
+        assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(actual),
+                () -> p + " " + what + ": expected " + expected + " got " + actual);
+    }
+}
