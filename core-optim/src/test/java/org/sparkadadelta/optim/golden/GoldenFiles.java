@@ -66,13 +66,22 @@ public final class GoldenFiles {
         }
     }
 
-    /** A file next to the cases directory, e.g. {@code errors.json}. */
+    /**
+     * A file beside the cases directory, e.g. {@code errors.json}; when {@code keras.golden.dir} points at
+     * another set of cases without one, the shipped {@code ../shared/keras-golden} copy is used.
+     */
     public static Path sibling(String fileName) {
-        Path p = casesDir().getParent().resolve(fileName);
-        if (!Files.isRegularFile(p)) {
-            fail("Golden file not found: " + p);
+        List<Path> candidates = new ArrayList<>();
+        candidates.add(casesDir().getParent().resolve(fileName));
+        Path cwd = Paths.get("").toAbsolutePath();
+        candidates.add(cwd.resolve("../shared/keras-golden").resolve(fileName));
+        candidates.add(cwd.resolve("../../shared/keras-golden").resolve(fileName));
+        for (Path p : candidates) {
+            if (Files.isRegularFile(p)) {
+                return p.normalize();
+            }
         }
-        return p;
+        return fail("Golden file " + fileName + " not found; tried " + candidates);
     }
 
     public static JsonNode read(Path p) {

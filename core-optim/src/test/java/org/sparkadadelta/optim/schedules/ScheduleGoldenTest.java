@@ -6,16 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.sparkadadelta.optim.golden.GoldenFiles;
 
 /**
  * Replays the learning rate of every golden case whose optimizer uses a schedule: for each step,
@@ -32,16 +31,9 @@ class ScheduleGoldenTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> everyScheduleCaseMatchesKeras() throws IOException {
-        Path dir = GoldenFiles.casesDir();
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted()
-                    .collect(Collectors.toList());
-        }
-        assertFalse(files.isEmpty(), "no *.json cases in " + dir);
+    Stream<DynamicTest> everyScheduleCaseMatchesKeras() {
         List<DynamicTest> tests = new ArrayList<>();
-        for (Path file : files) {
+        for (Path file : GoldenFiles.caseFiles()) {
             JsonNode root = GoldenFiles.read(file);
             JsonNode lr = learningRateNode(root);
             if (lr == null || !lr.isObject()) {
@@ -53,7 +45,7 @@ class ScheduleGoldenTest {
             List<Probe> probes = probes(root);
             tests.add(DynamicTest.dynamicTest(name, file.toUri(), () -> check(name, className, config, probes)));
         }
-        assertFalse(tests.isEmpty(), "no case in " + dir + " uses a learning-rate schedule");
+        // A directory without schedule cases is fine here; KerasParityTest fails on an empty directory.
         return tests.stream();
     }
 
