@@ -61,7 +61,8 @@ public final class Variable {
         value.assign(newValue);
     }
 
-    private String dtypeName() {
+    /** Keras's dtype name: {@code float32}, {@code float64}, {@code int32}, {@code int64}. */
+    public String kerasDtype() {
         switch (value.dataType()) {
             case FLOAT:
                 return "float32";
@@ -80,7 +81,7 @@ public final class Variable {
     @Override
     public String toString() {
         return "<Variable path=" + path + ", shape=" + Shapes.python(value.shape()) + ", dtype="
-                + dtypeName() + ", value=" + NumpyRepr.str(value) + ">";
+                + kerasDtype() + ", value=" + NumpyRepr.str(value) + ">";
     }
 
     /** Shape formatting as Python prints tuples and numpy prints shapes in its messages. */

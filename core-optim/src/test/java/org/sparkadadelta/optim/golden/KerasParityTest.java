@@ -128,7 +128,7 @@ class KerasParityTest {
             String owner = opt instanceof LossScaleOptimizer ? (i < ownCount ? "outer" : "inner") : "optimizer";
             got.add(i + " " + owner + " " + v.role() + " "
                     + (v.modelVariable() == null ? "-" : v.modelVariable().name()) + " " + v.variable().name() + " "
-                    + v.variable().path() + " " + dtype(v.variable().value()) + " " + shape(v.variable().value()));
+                    + v.variable().path() + " " + v.variable().kerasDtype() + " " + shape(v.variable().value()));
         }
         assertEquals(String.join("\n", want), String.join("\n", got), "optimizer variables (index owner role "
                 + "model_variable name path dtype shape)");
@@ -171,21 +171,6 @@ class KerasParityTest {
             }
         }
         return fail("no recorded lr_used for raw iteration " + raw);
-    }
-
-    private static String dtype(INDArray a) {
-        switch (a.dataType()) {
-            case FLOAT:
-                return "float32";
-            case DOUBLE:
-                return "float64";
-            case INT:
-                return "int32";
-            case LONG:
-                return "int64";
-            default:
-                return a.dataType().toString();
-        }
     }
 
     private static String shape(INDArray a) {

@@ -1,0 +1,16 @@
+package org.sparkadadelta.spark.data;
+
+import org.apache.spark.api.java.JavaRDD;
+
+/**
+ * A loaded, validated and cached dataset: blocks of dense rows plus what was learned while loading.
+ *
+ * @param blocks      cached blocks, rows numbered 0..rows-1 across all partitions in order
+ * @param rows        total number of rows (at least 1)
+ * @param numFeatures features per row
+ * @param labels      label range, for checking against the model
+ * @param source      a human-readable description of where the data came from (for messages and manifests)
+ */
+public record TrainingData(JavaRDD<DenseBlock> blocks, long rows, int numFeatures, LabelSummary labels,
+        String source) {
+}
