@@ -1,8 +1,5 @@
 package org.sparkadadelta.optim.schedules;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * Mirrors {@code keras.optimizers.schedules.CosineDecay}, with its optional linear warmup.
  *
@@ -13,22 +10,16 @@ import java.util.Map;
  * <p>Rounding subtlety: {@code 1 - alpha} is a difference of two Python floats in Keras, so it is computed
  * in double and rounded once ({@code f32(1 - alpha)}), unlike {@link CosineDecayRestarts} where it is a
  * float32 subtraction. Everything else is float32, with {@code pi} rounded to float32.
+ *
+ * @param warmupTarget null for no warmup (Keras's {@code None})
  */
-public final class CosineDecay implements LearningRateSchedule {
-    private static final float PI_F = (float) Math.PI;
+public record CosineDecay(double initialLearningRate, long decaySteps, double alpha, String name,
+        Double warmupTarget, long warmupSteps) implements ScalarSchedule {
 
-    private final double initialLearningRate;
-    private final long decaySteps;
-    private final double alpha;
-    private final String name;
-    private final Double warmupTarget;
-    private final long warmupSteps;
-
-    private final float initF;
-    private final float decayStepsF;
-    private final float alphaF;
-    private final float oneMinusAlphaF;
-    private final float warmupStepsF;
+    /** @throws IllegalArgumentException if {@code decaySteps <= 0}, with Keras's message */
+    public CosineDecay {
+        Schedules.requirePositive("decay_steps", decaySteps);
+    }
 
     /**
      * {@code CosineDecay(initial_learning_rate, decay_steps)} with Keras's defaults
@@ -38,33 +29,16 @@ public final class CosineDecay implements LearningRateSchedule {
         this(initialLearningRate, decaySteps, 0.0, "CosineDecay", null, 0L);
     }
 
-    /**
-     * @param warmupTarget null for no warmup (Keras's {@code None})
-     * @throws IllegalArgumentException if {@code decaySteps <= 0}, with Keras's message
-     */
-    public CosineDecay(double initialLearningRate, long decaySteps, double alpha, String name,
-            Double warmupTarget, long warmupSteps) {
-        Schedules.requirePositive("decay_steps", decaySteps);
-        this.initialLearningRate = initialLearningRate;
-        this.decaySteps = decaySteps;
-        this.alpha = alpha;
-        this.name = name;
-        this.warmupTarget = warmupTarget;
-        this.warmupSteps = warmupSteps;
-        this.initF = (float) initialLearningRate;
-        this.decayStepsF = (float) decaySteps;
-        this.alphaF = (float) alpha;
-        this.oneMinusAlphaF = (float) (1.0 - alpha);
-        this.warmupStepsF = (float) warmupSteps;
-    }
-
     @Override
     public float valueAt(long step) {
         float s = (float) step;
+        float initF = (float) initialLearningRate;
+        float decayStepsF = (float) decaySteps;
         if (warmupTarget == null) {
             return decay(Math.min(s, decayStepsF), initF);
         }
         float target = (float) warmupTarget.doubleValue();
+        float warmupStepsF = (float) warmupSteps;
         s = Math.min(s, decayStepsF + warmupStepsF);
         if (s < warmupStepsF) {
             float completed = s / warmupStepsF;
@@ -74,62 +48,10 @@ public final class CosineDecay implements LearningRateSchedule {
     }
 
     private float decay(float t, float from) {
-        float completed = t / decayStepsF;
-        float cosineDecayed = 0.5f * (1f + (float) Math.cos(PI_F * completed));
-        float decayed = oneMinusAlphaF * cosineDecayed + alphaF;
+        float completed = t / (float) decaySteps;
+        float cosineDecayed = 0.5f * Schedules.onePlusCosPi(completed);
+        float decayed = (float) (1.0 - alpha) * cosineDecayed + (float) alpha;
         return from * decayed;
-    }
-
-    @Override
-    public String className() {
-        return "CosineDecay";
-    }
-
-    @Override
-    public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("initial_learning_rate", initialLearningRate);
-        c.put("decay_steps", decaySteps);
-        c.put("alpha", alpha);
-        c.put("name", name);
-        c.put("warmup_target", warmupTarget);
-        c.put("warmup_steps", warmupSteps);
-        return c;
-    }
-
-    public double initialLearningRate() {
-        return initialLearningRate;
-    }
-
-    public long decaySteps() {
-        return decaySteps;
-    }
-
-    public double alpha() {
-        return alpha;
-    }
-
-    public String name() {
-        return name;
-    }
-
-    /** Null when there is no warmup. */
-    public Double warmupTarget() {
-        return warmupTarget;
-    }
-
-    public long warmupSteps() {
-        return warmupSteps;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return Schedules.sameConfig(this, o);
-    }
-
-    @Override
-    public int hashCode() {
-        return config().hashCode();
     }
 
     @Override

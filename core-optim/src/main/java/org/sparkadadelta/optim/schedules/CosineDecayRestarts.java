@@ -1,8 +1,5 @@
 package org.sparkadadelta.optim.schedules;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * Mirrors {@code keras.optimizers.schedules.CosineDecayRestarts} (SGDR): cosine decay over
  * {@code first_decay_steps}, then warm restarts whose length grows by {@code t_mul} and whose peak shrinks
@@ -13,21 +10,13 @@ import java.util.Map;
  * {@link CosineDecay}). The restart index comes from float32 {@code log}s when {@code f32(t_mul) != 1},
  * and from {@code floor} of the completed fraction when it equals 1.
  */
-public final class CosineDecayRestarts implements LearningRateSchedule {
-    private static final float PI_F = (float) Math.PI;
+public record CosineDecayRestarts(double initialLearningRate, long firstDecaySteps, double tMul, double mMul,
+        double alpha, String name) implements ScalarSchedule {
 
-    private final double initialLearningRate;
-    private final long firstDecaySteps;
-    private final double tMul;
-    private final double mMul;
-    private final double alpha;
-    private final String name;
-
-    private final float initF;
-    private final float firstDecayStepsF;
-    private final float tMulF;
-    private final float mMulF;
-    private final float alphaF;
+    /** @throws IllegalArgumentException if {@code firstDecaySteps <= 0}, with Keras's message */
+    public CosineDecayRestarts {
+        Schedules.requirePositive("first_decay_steps", firstDecaySteps);
+    }
 
     /**
      * {@code CosineDecayRestarts(initial_learning_rate, first_decay_steps)} with Keras's defaults
@@ -37,28 +26,10 @@ public final class CosineDecayRestarts implements LearningRateSchedule {
         this(initialLearningRate, firstDecaySteps, 2.0, 1.0, 0.0, "SGDRDecay");
     }
 
-    /**
-     * @throws IllegalArgumentException if {@code firstDecaySteps <= 0}, with Keras's message
-     */
-    public CosineDecayRestarts(double initialLearningRate, long firstDecaySteps, double tMul, double mMul,
-            double alpha, String name) {
-        Schedules.requirePositive("first_decay_steps", firstDecaySteps);
-        this.initialLearningRate = initialLearningRate;
-        this.firstDecaySteps = firstDecaySteps;
-        this.tMul = tMul;
-        this.mMul = mMul;
-        this.alpha = alpha;
-        this.name = name;
-        this.initF = (float) initialLearningRate;
-        this.firstDecayStepsF = (float) firstDecaySteps;
-        this.tMulF = (float) tMul;
-        this.mMulF = (float) mMul;
-        this.alphaF = (float) alpha;
-    }
-
     @Override
     public float valueAt(long step) {
-        float completed = (float) step / firstDecayStepsF;
+        float tMulF = (float) tMul;
+        float completed = (float) step / (float) firstDecaySteps;
         float restart;
         if (tMulF == 1f) {
             restart = (float) Math.floor(completed);
@@ -71,61 +42,11 @@ public final class CosineDecayRestarts implements LearningRateSchedule {
             float sumR = (1f - tPow) / oneMinusT;
             completed = (completed - sumR) / tPow;
         }
-        float mFac = (float) Math.pow(mMulF, restart);
-        float cosineDecayed = (0.5f * mFac) * (1f + (float) Math.cos(PI_F * completed));
+        float mFac = (float) Math.pow((float) mMul, restart);
+        float cosineDecayed = (0.5f * mFac) * Schedules.onePlusCosPi(completed);
+        float alphaF = (float) alpha;
         float decayed = (1f - alphaF) * cosineDecayed + alphaF;
-        return initF * decayed;
-    }
-
-    @Override
-    public String className() {
-        return "CosineDecayRestarts";
-    }
-
-    @Override
-    public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("initial_learning_rate", initialLearningRate);
-        c.put("first_decay_steps", firstDecaySteps);
-        c.put("t_mul", tMul);
-        c.put("m_mul", mMul);
-        c.put("alpha", alpha);
-        c.put("name", name);
-        return c;
-    }
-
-    public double initialLearningRate() {
-        return initialLearningRate;
-    }
-
-    public long firstDecaySteps() {
-        return firstDecaySteps;
-    }
-
-    public double tMul() {
-        return tMul;
-    }
-
-    public double mMul() {
-        return mMul;
-    }
-
-    public double alpha() {
-        return alpha;
-    }
-
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return Schedules.sameConfig(this, o);
-    }
-
-    @Override
-    public int hashCode() {
-        return config().hashCode();
+        return (float) initialLearningRate * decayed;
     }
 
     @Override

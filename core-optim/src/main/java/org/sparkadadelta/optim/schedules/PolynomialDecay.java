@@ -1,8 +1,5 @@
 package org.sparkadadelta.optim.schedules;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * Mirrors {@code keras.optimizers.schedules.PolynomialDecay}:
  * {@code (initial - end) * (1 - step / decay_steps) ^ power + end}, with the step clamped to
@@ -12,18 +9,13 @@ import java.util.Map;
  * <p>All of it runs in float32; in particular {@code initial - end} is a float32 subtraction of the two
  * rounded values, not a double difference.
  */
-public final class PolynomialDecay implements LearningRateSchedule {
-    private final double initialLearningRate;
-    private final long decaySteps;
-    private final double endLearningRate;
-    private final double power;
-    private final boolean cycle;
-    private final String name;
+public record PolynomialDecay(double initialLearningRate, long decaySteps, double endLearningRate, double power,
+        boolean cycle, String name) implements ScalarSchedule {
 
-    private final float initF;
-    private final float decayStepsF;
-    private final float endF;
-    private final float powerF;
+    /** @throws IllegalArgumentException if {@code decaySteps <= 0}, with Keras's message */
+    public PolynomialDecay {
+        Schedules.requirePositive("decay_steps", decaySteps);
+    }
 
     /**
      * {@code PolynomialDecay(initial_learning_rate, decay_steps)} with Keras's defaults
@@ -33,26 +25,9 @@ public final class PolynomialDecay implements LearningRateSchedule {
         this(initialLearningRate, decaySteps, 0.0001, 1.0, false, "PolynomialDecay");
     }
 
-    /**
-     * @throws IllegalArgumentException if {@code decaySteps <= 0}, with Keras's message
-     */
-    public PolynomialDecay(double initialLearningRate, long decaySteps, double endLearningRate, double power,
-            boolean cycle, String name) {
-        Schedules.requirePositive("decay_steps", decaySteps);
-        this.initialLearningRate = initialLearningRate;
-        this.decaySteps = decaySteps;
-        this.endLearningRate = endLearningRate;
-        this.power = power;
-        this.cycle = cycle;
-        this.name = name;
-        this.initF = (float) initialLearningRate;
-        this.decayStepsF = (float) decaySteps;
-        this.endF = (float) endLearningRate;
-        this.powerF = (float) power;
-    }
-
     @Override
     public float valueAt(long step) {
+        float decayStepsF = (float) decaySteps;
         float s = (float) step;
         float ds = decayStepsF;
         if (cycle) {
@@ -62,58 +37,8 @@ public final class PolynomialDecay implements LearningRateSchedule {
             s = Math.min(s, decayStepsF);
         }
         float p = s / ds;
-        return (initF - endF) * (float) Math.pow(1f - p, powerF) + endF;
-    }
-
-    @Override
-    public String className() {
-        return "PolynomialDecay";
-    }
-
-    @Override
-    public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("initial_learning_rate", initialLearningRate);
-        c.put("decay_steps", decaySteps);
-        c.put("end_learning_rate", endLearningRate);
-        c.put("power", power);
-        c.put("cycle", cycle);
-        c.put("name", name);
-        return c;
-    }
-
-    public double initialLearningRate() {
-        return initialLearningRate;
-    }
-
-    public long decaySteps() {
-        return decaySteps;
-    }
-
-    public double endLearningRate() {
-        return endLearningRate;
-    }
-
-    public double power() {
-        return power;
-    }
-
-    public boolean cycle() {
-        return cycle;
-    }
-
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return Schedules.sameConfig(this, o);
-    }
-
-    @Override
-    public int hashCode() {
-        return config().hashCode();
+        float endF = (float) endLearningRate;
+        return ((float) initialLearningRate - endF) * (float) Math.pow(1f - p, (float) power) + endF;
     }
 
     @Override

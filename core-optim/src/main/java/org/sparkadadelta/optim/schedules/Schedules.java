@@ -1,5 +1,6 @@
 package org.sparkadadelta.optim.schedules;
 
+import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -27,6 +28,9 @@ public final class Schedules {
     private static final List<String> CLASS_NAMES = List.of("ExponentialDecay", "PiecewiseConstantDecay",
             "PolynomialDecay", "InverseTimeDecay", "CosineDecay", "CosineDecayRestarts");
 
+    /** {@code pi} rounded to float32, as Keras's cosine schedules use it. */
+    private static final float PI_F = (float) Math.PI;
+
     private Schedules() {
     }
 
@@ -45,12 +49,8 @@ public final class Schedules {
     public static LearningRateSchedule fromConfig(String className, Map<String, Object> config) {
         Args a = new Args(className, config == null ? Map.of() : config);
         switch (className == null ? "" : className) {
-            case "ExponentialDecay": {
-                a.bind(List.of("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name"), 3);
-                a.kerasPositive("decay_steps");
-                return new ExponentialDecay(a.dbl("initial_learning_rate", 0), a.steps("decay_steps", 0),
-                        a.dbl("decay_rate", 0), a.bool("staircase", false), a.name("ExponentialDecay"));
-            }
+            case "ExponentialDecay":
+                return rateDecay(a, ExponentialDecay::new);
             case "PiecewiseConstantDecay": {
                 a.bind(List.of("boundaries", "values", "name"), 2);
                 List<Object> b = a.list("boundaries");
@@ -77,12 +77,8 @@ public final class Schedules {
                         a.dbl("end_learning_rate", 0.0001), a.dbl("power", 1.0), a.bool("cycle", false),
                         a.name("PolynomialDecay"));
             }
-            case "InverseTimeDecay": {
-                a.bind(List.of("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name"), 3);
-                a.kerasPositive("decay_steps");
-                return new InverseTimeDecay(a.dbl("initial_learning_rate", 0), a.steps("decay_steps", 0),
-                        a.dbl("decay_rate", 0), a.bool("staircase", false), a.name("InverseTimeDecay"));
-            }
+            case "InverseTimeDecay":
+                return rateDecay(a, InverseTimeDecay::new);
             case "CosineDecay": {
                 a.bind(List.of("initial_learning_rate", "decay_steps", "alpha", "name", "warmup_target",
                         "warmup_steps"), 2);
@@ -103,6 +99,20 @@ public final class Schedules {
                 throw new IllegalArgumentException("Unknown learning rate schedule class_name: "
                         + PythonRepr.repr(className) + ". Known: " + PythonRepr.repr(CLASS_NAMES));
         }
+    }
+
+    /** The canonical constructor shared by ExponentialDecay and InverseTimeDecay, whose Keras signatures match. */
+    private interface RateDecayConstructor {
+        LearningRateSchedule create(double initialLearningRate, long decaySteps, double decayRate, boolean staircase,
+                String name);
+    }
+
+    /** {@code cls(initial_learning_rate, decay_steps, decay_rate, staircase=False, name=cls.__name__)}. */
+    private static LearningRateSchedule rateDecay(Args a, RateDecayConstructor constructor) {
+        a.bind(List.of("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name"), 3);
+        a.kerasPositive("decay_steps");
+        return constructor.create(a.dbl("initial_learning_rate", 0), a.steps("decay_steps", 0),
+                a.dbl("decay_rate", 0), a.bool("staircase", false), a.name(a.className));
     }
 
     /**
@@ -151,6 +161,46 @@ public final class Schedules {
 
     private static String positiveMessage(String key, String valueRepr) {
         return "Argument `" + key + "` must be > 0. Received: " + key + "=" + valueRepr;
+    }
+
+    /**
+     * Keras's {@code step / decay_steps} in float32, floored when {@code staircase} is set (the exponent of
+     * ExponentialDecay, the quotient of InverseTimeDecay).
+     */
+    static float progress(long step, long decaySteps, boolean staircase) {
+        float p = (float) step / (float) decaySteps;
+        return staircase ? (float) Math.floor(p) : p;
+    }
+
+    /** {@code 1 + cos(pi * x)} in float32, with {@code pi} rounded to float32, as the cosine schedules use it. */
+    static float onePlusCosPi(float x) {
+        return 1f + (float) Math.cos(PI_F * x);
+    }
+
+    /** {@link ScalarSchedule#config()}: the record components in order, keyed by their snake_case names. */
+    static Map<String, Object> recordConfig(Record r) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        for (RecordComponent rc : r.getClass().getRecordComponents()) {
+            try {
+                c.put(snakeCase(rc.getName()), rc.getAccessor().invoke(r));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + rc, e);
+            }
+        }
+        return c;
+    }
+
+    /** {@code firstDecaySteps} to {@code first_decay_steps}, {@code tMul} to {@code t_mul}. */
+    private static String snakeCase(String camel) {
+        StringBuilder sb = new StringBuilder(camel.length() + 4);
+        for (char ch : camel.toCharArray()) {
+            if (Character.isUpperCase(ch)) {
+                sb.append('_').append(Character.toLowerCase(ch));
+            } else {
+                sb.append(ch);
+            }
+        }
+        return sb.toString();
     }
 
     static boolean sameConfig(LearningRateSchedule self, Object other) {

@@ -1,0 +1,81 @@
+package org.sparkadadelta.spark.model;
+
+import java.io.Serializable;
+
+/**
+ * Sums what executors compute over their rows: the gradient of the summed loss, the loss, the metric terms
+ * and the row count. A Spark aggregator in the {@code add}/{@code merge} style: the gradient buffer is
+ * allocated on first use, so the zero value shipped with every task is a few bytes, not a d-sized array.
+ * Sums are kept in double; the driver divides by the count once.
+ */
+public final class GradientSum implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private double[] gradient;
+    private long count;
+    private double lossSum;
+    private double metricSum;
+
+    /** The gradient accumulator, allocated on first use. */
+    double[] gradientBuffer(int size) {
+        if (gradient == null) {
+            gradient = new double[size];
+        }
+        return gradient;
+    }
+
+    void addBatch(long rows, double loss, double metric) {
+        count += rows;
+        lossSum += loss;
+        metricSum += metric;
+    }
+
+    /** Adds {@code other} into this and returns this. */
+    public GradientSum merge(GradientSum other) {
+        if (other.gradient != null) {
+            if (gradient == null) {
+                gradient = other.gradient.clone();
+            } else {
+                for (int i = 0; i < gradient.length; i++) {
+                    gradient[i] += other.gradient[i];
+                }
+            }
+        }
+        count += other.count;
+        lossSum += other.lossSum;
+        metricSum += other.metricSum;
+        return this;
+    }
+
+    public long count() {
+        return count;
+    }
+
+    public double lossSum() {
+        return lossSum;
+    }
+
+    public double metricSum() {
+        return metricSum;
+    }
+
+    /** The mean gradient as float32, as a Keras gradient would be; zeros when nothing was added. */
+    public float[] meanGradient(int size) {
+        float[] mean = new float[size];
+        if (gradient != null && count > 0) {
+            for (int i = 0; i < size; i++) {
+                mean[i] = (float) (gradient[i] / count);
+            }
+        }
+        return mean;
+    }
+
+    public double meanLoss() {
+        return lossSum / count;
+    }
+
+    /** Accuracy (fraction correct) for classifiers; RMSE for regression, given the loss's metric. */
+    public double metric(Loss loss) {
+        return "rmse".equals(loss.metric()) ? Math.sqrt(metricSum / count) : metricSum / count;
+    }
+}

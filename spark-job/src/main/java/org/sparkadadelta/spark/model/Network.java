@@ -1,0 +1,233 @@
+package org.sparkadadelta.spark.model;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A stack of dense layers and a loss: linear regression, logistic regression, softmax regression or an MLP.
+ * Stateless and serializable, so executors can evaluate it against broadcast parameters; parameters live
+ * in one flat float vector laid out by {@link #layout()}.
+ *
+ * <p>{@link #accumulate} computes the summed loss and the summed gradient of a set of rows (the mean is
+ * taken once on the driver, after all partitions are combined), with ND4J's BLAS for the matrix products.
+ */
+public final class Network implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String kind;
+    private final List<DenseLayer> layers;
+    private final Loss loss;
+    private final ParameterLayout layout;
+
+    private Network(String kind, List<DenseLayer> layers, Loss loss) {
+        this.kind = kind;
+        this.layers = List.copyOf(layers);
+        this.loss = loss;
+        ParameterLayout.Builder b = ParameterLayout.builder();
+        for (DenseLayer l : layers) {
+            b.add("kernel", l.kernelPath(), l.inputs(), l.units());
+            b.add("bias", l.biasPath(), l.units());
+        }
+        this.layout = b.build();
+    }
+
+    public static Network linearRegression(int features) {
+        return new Network("linear_regression", List.of(new DenseLayer("dense", features, 1, Activation.LINEAR)),
+                Loss.MEAN_SQUARED_ERROR);
+    }
+
+    public static Network logisticRegression(int features) {
+        return new Network("logistic_regression", List.of(new DenseLayer("dense", features, 1, Activation.LINEAR)),
+                Loss.BINARY_CROSSENTROPY);
+    }
+
+    public static Network softmaxRegression(int features, int classes) {
+        return new Network("softmax_regression",
+                List.of(new DenseLayer("dense", features, classes, Activation.LINEAR)),
+                Loss.SPARSE_CATEGORICAL_CROSSENTROPY);
+    }
+
+    /** ReLU hidden layers of the given widths, then a softmax output over {@code classes}. */
+    public static Network mlp(int features, int[] hidden, int classes) {
+        List<DenseLayer> layers = new ArrayList<>();
+        int inputs = features;
+        for (int units : hidden) {
+            layers.add(new DenseLayer(kerasLayerName(layers.size()), inputs, units, Activation.RELU));
+            inputs = units;
+        }
+        layers.add(new DenseLayer(kerasLayerName(layers.size()), inputs, classes, Activation.LINEAR));
+        return new Network("mlp", layers, Loss.SPARSE_CATEGORICAL_CROSSENTROPY);
+    }
+
+    private static String kerasLayerName(int index) {
+        return index == 0 ? "dense" : "dense_" + index;
+    }
+
+    public ParameterLayout layout() {
+        return layout;
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
+    public List<DenseLayer> layers() {
+        return layers;
+    }
+
+    public int inputs() {
+        return layers.get(0).inputs();
+    }
+
+    /** Output units: 1 for regression and binary classification, the class count otherwise. */
+    public int outputs() {
+        return layers.get(layers.size() - 1).units();
+    }
+
+    /** Number of classes a label may index (0 for regression). */
+    public int classes() {
+        switch (loss) {
+            case SPARSE_CATEGORICAL_CROSSENTROPY:
+                return outputs();
+            case BINARY_CROSSENTROPY:
+                return 2;
+            default:
+                return 0;
+        }
+    }
+
+    /** Architecture for manifests: kind, loss and layers. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", kind);
+        m.put("loss", loss.kerasName());
+        List<Map<String, Object>> ls = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            DenseLayer l = layers.get(i);
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("name", l.name());
+            d.put("units", l.units());
+            boolean last = i == layers.size() - 1;
+            d.put("activation", last ? outputActivation() : l.activation().name().toLowerCase());
+            ls.add(d);
+        }
+        m.put("layers", ls);
+        return m;
+    }
+
+    private String outputActivation() {
+        switch (loss) {
+            case BINARY_CROSSENTROPY:
+                return "sigmoid";
+            case SPARSE_CATEGORICAL_CROSSENTROPY:
+                return "softmax";
+            default:
+                return "linear";
+        }
+    }
+
+    /**
+     * Keras's default initialisation, seeded: Glorot-uniform kernels ({@code U(-l, l)},
+     * {@code l = sqrt(6 / (fan_in + fan_out))}) and zero biases.
+     */
+    public float[] initialParameters(long seed) {
+        float[] params = new float[layout.size()];
+        SplittableRandom random = new SplittableRandom(seed);
+        for (DenseLayer l : layers) {
+            VariableSpec kernel = layout.variable(l.kernelPath());
+            double limit = Math.sqrt(6.0 / (l.inputs() + l.units()));
+            for (int i = 0; i < kernel.size(); i++) {
+                params[kernel.offset() + i] = (float) random.nextDouble(-limit, limit);
+            }
+        }
+        return params;
+    }
+
+    /**
+     * Adds the summed loss, metric terms and gradient of {@code rows} rows to {@code sum}.
+     *
+     * @param params   the flat parameters
+     * @param features row-major {@code rows x inputs()}
+     * @param labels   {@code rows} labels
+     */
+    public void accumulate(float[] params, float[] features, float[] labels, int rows, GradientSum sum) {
+        accumulate(params, features, labels, rows, sum, DataType.FLOAT);
+    }
+
+    /** As {@link #accumulate(float[], float[], float[], int, GradientSum)}, computing in {@code type}. */
+    public void accumulate(float[] params, float[] features, float[] labels, int rows, GradientSum sum,
+            DataType type) {
+        if (rows == 0) {
+            return;
+        }
+        List<INDArray> weights = unflatten(params, type);
+        Forward f = forward(weights, features, rows, type);
+        Loss.Result r = loss.evaluate(f.logits(), Nd4j.createFromArray(labels).castTo(type));
+
+        // Backward: d(sum of losses)/d(params), layer by layer from the output.
+        double[] grad = sum.gradientBuffer(layout.size());
+        INDArray delta = r.gradient();
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            if (i < layers.size() - 1) {
+                delta = layers.get(i).activation().backward(f.preActivations().get(i), delta);
+            }
+            addInto(grad, layout.variable(layers.get(i).kernelPath()), f.inputs().get(i).transpose().mmul(delta));
+            addInto(grad, layout.variable(layers.get(i).biasPath()), delta.sum(0));
+            if (i > 0) {
+                delta = delta.mmul(weights.get(2 * i).transpose());
+            }
+        }
+        sum.addBatch(rows, r.losses().sumNumber().doubleValue(), r.metricTerms().sumNumber().doubleValue());
+    }
+
+    /** Loss and metric of {@code rows} rows, without gradients (validation and test evaluation). */
+    public void evaluate(float[] params, float[] features, float[] labels, int rows, GradientSum sum) {
+        if (rows == 0) {
+            return;
+        }
+        Forward f = forward(unflatten(params, DataType.FLOAT), features, rows, DataType.FLOAT);
+        Loss.Result r = loss.evaluate(f.logits(), Nd4j.createFromArray(labels));
+        sum.addBatch(rows, r.losses().sumNumber().doubleValue(), r.metricTerms().sumNumber().doubleValue());
+    }
+
+    /** Each layer's input and pre-activation (kept for the backward pass) and the output logits. */
+    private record Forward(List<INDArray> inputs, List<INDArray> preActivations, INDArray logits) {
+    }
+
+    private Forward forward(List<INDArray> weights, float[] features, int rows, DataType type) {
+        List<INDArray> inputs = new ArrayList<>();
+        List<INDArray> preActivations = new ArrayList<>();
+        INDArray a = Nd4j.createFromArray(features).castTo(type).reshape(rows, inputs());
+        for (int i = 0; i < layers.size(); i++) {
+            inputs.add(a);
+            INDArray z = a.mmul(weights.get(2 * i)).addiRowVector(weights.get(2 * i + 1));
+            preActivations.add(z);
+            a = i == layers.size() - 1 ? z : layers.get(i).activation().apply(z);
+        }
+        return new Forward(inputs, preActivations, a);
+    }
+
+    private List<INDArray> unflatten(float[] params, DataType type) {
+        INDArray flat = Nd4j.createFromArray(params).castTo(type);
+        List<INDArray> out = new ArrayList<>();
+        for (VariableSpec v : layout.variables()) {
+            out.add(flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(v.offset(), v.offset() + v.size()))
+                    .reshape(v.shape()));
+        }
+        return out;
+    }
+
+    private static void addInto(double[] grad, VariableSpec v, INDArray g) {
+        double[] values = g.reshape('c', new long[] {g.length()}).toDoubleVector();
+        for (int i = 0; i < values.length; i++) {
+            grad[v.offset() + i] += values[i];
+        }
+    }
+}

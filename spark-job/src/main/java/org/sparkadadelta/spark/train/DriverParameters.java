@@ -1,0 +1,51 @@
+package org.sparkadadelta.spark.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.sparkadadelta.optim.Variable;
+import org.sparkadadelta.spark.model.ParameterLayout;
+import org.sparkadadelta.spark.model.VariableSpec;
+
+/**
+ * The model's weights on the driver: one flat ND4J vector, with a Keras-named {@link Variable} viewing each
+ * slice, so the optimizer updates the flat vector in place and a snapshot for broadcasting is one copy.
+ */
+final class DriverParameters {
+    private final ParameterLayout layout;
+    private final INDArray flat;
+    private final List<Variable> variables = new ArrayList<>();
+
+    DriverParameters(ParameterLayout layout, float[] initial) {
+        this.layout = layout;
+        this.flat = Nd4j.createFromArray(initial.clone());
+        for (VariableSpec v : layout.variables()) {
+            variables.add(new Variable(v.name(), v.path(), slice(flat, v)));
+        }
+    }
+
+    List<Variable> variables() {
+        return variables;
+    }
+
+    /** A copy of the current weights, for broadcasting and saving. */
+    float[] snapshot() {
+        return flat.toFloatVector();
+    }
+
+    /** A flat gradient split into one tensor per variable, shaped like it. */
+    List<INDArray> split(float[] flatGradient) {
+        INDArray g = Nd4j.createFromArray(flatGradient);
+        List<INDArray> out = new ArrayList<>();
+        for (VariableSpec v : layout.variables()) {
+            out.add(slice(g, v));
+        }
+        return out;
+    }
+
+    private static INDArray slice(INDArray flat, VariableSpec v) {
+        return flat.get(NDArrayIndex.interval(v.offset(), v.offset() + v.size())).reshape('c', v.shape());
+    }
+}

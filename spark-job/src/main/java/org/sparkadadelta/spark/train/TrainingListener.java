@@ -1,0 +1,13 @@
+package org.sparkadadelta.spark.train;
+
+/** Follows a training run: progress bars, logs, notebooks' live plots. All methods run on the driver. */
+public interface TrainingListener {
+    default void onStart(int epochs, long stepsPerEpoch) {
+    }
+
+    default void onStep(StepRecord step) {
+    }
+
+    default void onEpoch(EpochRecord epoch) {
+    }
+}

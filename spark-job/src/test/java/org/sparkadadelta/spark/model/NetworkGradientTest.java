@@ -1,0 +1,69 @@
+package org.sparkadadelta.spark.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Back-propagated gradients against central finite differences of the summed loss, computed in float64
+ * so that the difference quotient is accurate, for every model kind.
+ */
+class NetworkGradientTest {
+    static Stream<Arguments> networks() {
+        return Stream.of(
+                Arguments.of(Network.linearRegression(5), 0),
+                Arguments.of(Network.logisticRegression(5), 2),
+                Arguments.of(Network.softmaxRegression(5, 4), 4),
+                Arguments.of(Network.mlp(5, new int[] {7, 6}, 3), 3));
+    }
+
+    @ParameterizedTest
+    @MethodSource("networks")
+    void gradientsMatchFiniteDifferences(Network net, int classes) {
+        int rows = 9;
+        Random r = new Random(3);
+        float[] x = new float[rows * net.inputs()];
+        float[] y = new float[rows];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        for (int i = 0; i < rows; i++) {
+            y[i] = classes == 0 ? (float) r.nextGaussian() : r.nextInt(classes);
+        }
+        float[] params = net.initialParameters(11);
+        for (int i = 0; i < params.length; i++) {
+            params[i] += (float) (0.1 * r.nextGaussian()); // non-zero biases too
+        }
+        GradientSum analytic = new GradientSum();
+        net.accumulate(params, x, y, rows, analytic, DataType.DOUBLE);
+        double[] grad = analytic.gradientBuffer(params.length);
+        assertEquals(rows, analytic.count());
+
+        double worst = 0;
+        for (int p = 0; p < params.length; p++) {
+            float saved = params[p];
+            params[p] = saved + 1e-3f;
+            double up = loss(net, params, x, y, rows);
+            float upValue = params[p];
+            params[p] = saved - 1e-3f;
+            double down = loss(net, params, x, y, rows);
+            double numeric = (up - down) / ((double) upValue - params[p]);
+            params[p] = saved;
+            double err = Math.abs(numeric - grad[p]) / Math.max(1.0, Math.abs(numeric));
+            worst = Math.max(worst, err);
+        }
+        assertTrue(worst < 1e-4, net.describe() + ": worst relative gradient error " + worst);
+    }
+
+    private static double loss(Network net, float[] params, float[] x, float[] y, int rows) {
+        GradientSum s = new GradientSum();
+        net.accumulate(params, x, y, rows, s, DataType.DOUBLE);
+        return s.lossSum();
+    }
+}

@@ -1,0 +1,157 @@
+package org.sparkadadelta.spark.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparkadadelta.optim.Adadelta;
+import org.sparkadadelta.optim.Variable;
+import org.sparkadadelta.spark.SparkTestSession;
+import org.sparkadadelta.spark.data.TrainingData;
+import org.sparkadadelta.spark.model.GradientSum;
+import org.sparkadadelta.spark.model.Network;
+import org.sparkadadelta.spark.model.VariableSpec;
+
+/** The distributed loop on a real local SparkSession. */
+class TrainerTest {
+    private static final JavaSparkContext JSC = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
+
+    @Test
+    void fullBatchTrainingIsExactlyKerasAdadeltaOnTheMeanGradient() {
+        TestData data = TestData.linear(64, 3, 1);
+        Network net = Network.linearRegression(3);
+        TrainingOptions options = new TrainingOptions(4, 0, 1, 42, 2, true);
+        // One partition and one block: the Spark sum is then the same arithmetic as a direct call.
+        TrainingResult result = new Trainer(JSC, net, new Adadelta(1.0), options)
+                .fit(data.toSpark(1, 1000), null);
+
+        float[] weights = net.initialParameters(42);
+        List<Variable> vars = variables(net, weights);
+        Adadelta reference = new Adadelta(1.0);
+        for (int step = 0; step < 4; step++) {
+            GradientSum sum = new GradientSum();
+            net.accumulate(flat(vars), data.features, data.labels, data.rows, sum);
+            float[] g = sum.meanGradient(net.layout().size());
+            List<INDArray> grads = new ArrayList<>();
+            for (VariableSpec v : net.layout().variables()) {
+                float[] part = java.util.Arrays.copyOfRange(g, v.offset(), v.offset() + v.size());
+                grads.add(Nd4j.createFromArray(part).reshape(v.shape()));
+            }
+            reference.apply(grads, vars);
+        }
+        assertArrayEquals(flat(vars), result.weights());
+        assertEquals(4, result.optimizer().iterations());
+    }
+
+    @Test
+    void miniBatchTrainingLearnsALinearModel() {
+        TestData data = TestData.linear(2000, 4, 2);
+        TrainingData train = data.toSpark(3, 256);
+        Network net = Network.linearRegression(4);
+        TrainingOptions options = new TrainingOptions(8, 64, 3, 42, 2, true);
+        // A larger epsilon than Keras's 1e-7 makes Adadelta's first steps bigger, so a few epochs suffice.
+        Adadelta opt = Adadelta.builder().learningRate(1.0).epsilon(1e-4).build();
+        TrainingResult result = new Trainer(JSC, net, opt, options).fit(train, train);
+        History h = result.history();
+        assertEquals(8 * 32, h.steps().size(), "ceil(2000/64) = 32 steps per epoch");
+        assertEquals(64, h.steps().get(0).examples());
+        assertEquals(2000 - 31 * 64, h.steps().get(31).examples(), "the last batch holds the remainder");
+        double first = h.epochs().get(0).trainLoss();
+        double last = h.epochs().get(7).validationLoss();
+        assertTrue(last < first / 20, "loss fell from " + first + " to " + last);
+        assertTrue((double) result.metrics().get("validation_rmse") < 0.2, result.metrics().toString());
+    }
+
+    @Test
+    void aSoftmaxClassifierSeparatesBlobs() {
+        TestData data = TestData.blobs(1500, 6, 3, 4);
+        TrainingData train = data.toSpark(2, 200);
+        TrainingResult result = new Trainer(JSC, Network.mlp(6, new int[] {16}, 3), new Adadelta(1.0),
+                new TrainingOptions(5, 50, 1, 7, 2, true)).fit(train, train);
+        double accuracy = (double) result.metrics().get("validation_accuracy");
+        assertTrue(accuracy > 0.9, "accuracy " + accuracy);
+    }
+
+    @Test
+    void emaWeightsAreWhatTrainingReturns() {
+        TestData data = TestData.linear(200, 2, 5);
+        Adadelta opt = Adadelta.builder().learningRate(1.0).useEma(true).emaMomentum(0.5).build();
+        TrainingResult result = new Trainer(JSC, Network.linearRegression(2), opt,
+                new TrainingOptions(2, 50, 1, 1, 2, true)).fit(data.toSpark(2, 64), null);
+        float[] averages = new float[result.weights().length];
+        int offset = 0;
+        for (var v : opt.optimizerVariables()) {
+            if (v.role().equals("average")) {
+                float[] a = v.variable().value().reshape(v.variable().value().length()).toFloatVector();
+                System.arraycopy(a, 0, averages, offset, a.length);
+                offset += a.length;
+            }
+        }
+        assertArrayEquals(averages, result.weights());
+    }
+
+    @Test
+    void gradientAccumulationCountsMiniBatchSteps() {
+        TestData data = TestData.linear(100, 2, 6);
+        Adadelta opt = Adadelta.builder().learningRate(1.0).gradientAccumulationSteps(4).build();
+        new Trainer(JSC, Network.linearRegression(2), opt, new TrainingOptions(2, 10, 1, 1, 2, true))
+                .fit(data.toSpark(2, 64), null);
+        assertEquals(20, opt.rawIterations(), "one apply per mini-batch step");
+        assertEquals(5, opt.iterations(), "one update per 4 steps");
+    }
+
+    @Test
+    void divergenceStopsWithAClearMessage() {
+        TestData data = TestData.linear(100, 2, 7);
+        for (int i = 0; i < 10; i++) {
+            data.features[i] = 1e30f; // squares overflow float32
+        }
+        DivergenceException e = assertThrows(DivergenceException.class, () -> new Trainer(JSC,
+                Network.linearRegression(2), new Adadelta(1.0), new TrainingOptions(1, 0, 1, 1, 2, true))
+                .fit(data.toSpark(1, 100), null));
+        assertTrue(e.getMessage().contains("stop_on_divergence"), e.getMessage());
+    }
+
+    @Test
+    void labelsOutsideTheModelsClassesAreRejectedBeforeTraining() {
+        TestData data = TestData.blobs(50, 3, 4, 8); // labels 0..3
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(JSC,
+                Network.softmaxRegression(3, 3), new Adadelta(), TrainingOptions.DEFAULTS)
+                .fit(data.toSpark(1, 50), null));
+        assertTrue(e.getMessage().contains("labels in [0, 3], but the model has 3 classes"), e.getMessage());
+        IllegalArgumentException width = assertThrows(IllegalArgumentException.class, () -> new Trainer(JSC,
+                Network.softmaxRegression(5, 4), new Adadelta(), TrainingOptions.DEFAULTS)
+                .fit(data.toSpark(1, 50), null));
+        assertTrue(width.getMessage().contains("has 3 features per row, but the model expects 5"), width.getMessage());
+    }
+
+    private static List<Variable> variables(Network net, float[] weights) {
+        List<Variable> vars = new ArrayList<>();
+        for (VariableSpec v : net.layout().variables()) {
+            float[] part = java.util.Arrays.copyOfRange(weights, v.offset(), v.offset() + v.size());
+            vars.add(new Variable(v.name(), v.path(), Nd4j.createFromArray(part).reshape(v.shape())));
+        }
+        return vars;
+    }
+
+    private static float[] flat(List<Variable> vars) {
+        List<Float> all = new ArrayList<>();
+        for (Variable v : vars) {
+            for (float f : v.value().reshape(v.value().length()).toFloatVector()) {
+                all.add(f);
+            }
+        }
+        float[] out = new float[all.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = all.get(i);
+        }
+        return out;
+    }
+}
