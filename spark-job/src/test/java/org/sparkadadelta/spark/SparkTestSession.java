@@ -4,7 +4,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * One real local SparkSession ({@code local[2]}) shared by the tests of a JVM: starting Spark takes
- * seconds, so tests share it and must not stop it. UI off, few shuffle partitions, loopback only.
+ * seconds, so tests share it and must not stop it. UI off, few shuffle partitions, loopback only, and
+ * Kryo as the job's configuration uses.
  */
 public final class SparkTestSession {
     private static SparkSession session;
@@ -19,6 +20,8 @@ public final class SparkTestSession {
                     .appName("spark-adadelta-tests")
                     .config("spark.ui.enabled", "false")
                     .config("spark.sql.shuffle.partitions", "4")
+                    // As in conf/spark-defaults.conf: what travels between tasks must survive Kryo.
+                    .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.driver.bindAddress", "127.0.0.1")
                     .getOrCreate();

@@ -367,16 +367,8 @@ public final class Schedules {
             return ((Number) o).doubleValue();
         }
         if (o instanceof String s) {
-            switch (s) {
-                case "NaN":
-                    return Double.NaN;
-                case "Infinity":
-                    return Double.POSITIVE_INFINITY;
-                case "-Infinity":
-                    return Double.NEGATIVE_INFINITY;
-                default:
-                    return s;
-            }
+            Double special = PythonRepr.nonFinite(s);
+            return special != null ? special : s;
         }
         return o;
     }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sparkadadelta.optim.config.PythonRepr;
 
 /** Locates and reads the Keras golden files (cases directory, errors.json, config_defaults.json). */
 public final class GoldenFiles {
@@ -103,19 +104,8 @@ public final class GoldenFiles {
         if (n.isNumber()) {
             return n.doubleValue();
         }
-        if (n.isTextual()) {
-            switch (n.textValue()) {
-                case "NaN":
-                    return Double.NaN;
-                case "Infinity":
-                    return Double.POSITIVE_INFINITY;
-                case "-Infinity":
-                    return Double.NEGATIVE_INFINITY;
-                default:
-                    break;
-            }
-        }
-        return fail("Not a golden number: " + n);
+        Double special = n.isTextual() ? PythonRepr.nonFinite(n.textValue()) : null;
+        return special != null ? special : fail("Not a golden number: " + n);
     }
 
     /** Integers become {@link Long}, recursively, so that configs compare equal to {@code config()}. */

@@ -11,15 +11,15 @@ import java.io.Serializable;
 public final class GradientSum implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private double[] gradient;
+    private float[] gradient;
     private long count;
     private double lossSum;
     private double metricSum;
 
     /** The gradient accumulator, allocated on first use. */
-    double[] gradientBuffer(int size) {
+    float[] gradientBuffer(int size) {
         if (gradient == null) {
-            gradient = new double[size];
+            gradient = new float[size];
         }
         return gradient;
     }
@@ -64,7 +64,7 @@ public final class GradientSum implements Serializable {
         float[] mean = new float[size];
         if (gradient != null && count > 0) {
             for (int i = 0; i < size; i++) {
-                mean[i] = (float) (gradient[i] / count);
+                mean[i] = (float) ((double) gradient[i] / count);
             }
         }
         return mean;

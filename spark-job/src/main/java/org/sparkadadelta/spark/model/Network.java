@@ -150,6 +150,20 @@ public final class Network implements Serializable {
         return params;
     }
 
+    /** The flat parameters as one matrix per variable, for repeated use within a task. */
+    public Weights weights(float[] params) {
+        return new Weights(unflatten(params, DataType.FLOAT));
+    }
+
+    /** Parameters unpacked into ND4J matrices (kernel, bias, kernel, bias, ...). */
+    public static final class Weights {
+        private final List<INDArray> tensors;
+
+        private Weights(List<INDArray> tensors) {
+            this.tensors = tensors;
+        }
+    }
+
     /**
      * Adds the summed loss, metric terms and gradient of {@code rows} rows to {@code sum}.
      *
@@ -158,21 +172,29 @@ public final class Network implements Serializable {
      * @param labels   {@code rows} labels
      */
     public void accumulate(float[] params, float[] features, float[] labels, int rows, GradientSum sum) {
-        accumulate(params, features, labels, rows, sum, DataType.FLOAT);
+        accumulate(weights(params), features, labels, rows, sum);
+    }
+
+    public void accumulate(Weights weights, float[] features, float[] labels, int rows, GradientSum sum) {
+        accumulate(weights.tensors, features, labels, rows, sum, DataType.FLOAT);
     }
 
     /** As {@link #accumulate(float[], float[], float[], int, GradientSum)}, computing in {@code type}. */
     public void accumulate(float[] params, float[] features, float[] labels, int rows, GradientSum sum,
             DataType type) {
+        accumulate(unflatten(params, type), features, labels, rows, sum, type);
+    }
+
+    private void accumulate(List<INDArray> weights, float[] features, float[] labels, int rows, GradientSum sum,
+            DataType type) {
         if (rows == 0) {
             return;
         }
-        List<INDArray> weights = unflatten(params, type);
         Forward f = forward(weights, features, rows, type);
         Loss.Result r = loss.evaluate(f.logits(), Nd4j.createFromArray(labels).castTo(type));
 
         // Backward: d(sum of losses)/d(params), layer by layer from the output.
-        double[] grad = sum.gradientBuffer(layout.size());
+        float[] grad = sum.gradientBuffer(layout.size());
         INDArray delta = r.gradient();
         for (int i = layers.size() - 1; i >= 0; i--) {
             if (i < layers.size() - 1) {
@@ -188,11 +210,11 @@ public final class Network implements Serializable {
     }
 
     /** Loss and metric of {@code rows} rows, without gradients (validation and test evaluation). */
-    public void evaluate(float[] params, float[] features, float[] labels, int rows, GradientSum sum) {
+    public void evaluate(Weights weights, float[] features, float[] labels, int rows, GradientSum sum) {
         if (rows == 0) {
             return;
         }
-        Forward f = forward(unflatten(params, DataType.FLOAT), features, rows, DataType.FLOAT);
+        Forward f = forward(weights.tensors, features, rows, DataType.FLOAT);
         Loss.Result r = loss.evaluate(f.logits(), Nd4j.createFromArray(labels));
         sum.addBatch(rows, r.losses().sumNumber().doubleValue(), r.metricTerms().sumNumber().doubleValue());
     }
@@ -224,10 +246,10 @@ public final class Network implements Serializable {
         return out;
     }
 
-    private static void addInto(double[] grad, VariableSpec v, INDArray g) {
+    private static void addInto(float[] grad, VariableSpec v, INDArray g) {
         double[] values = g.reshape('c', new long[] {g.length()}).toDoubleVector();
         for (int i = 0; i < values.length; i++) {
-            grad[v.offset() + i] += values[i];
+            grad[v.offset() + i] += (float) values[i];
         }
     }
 }

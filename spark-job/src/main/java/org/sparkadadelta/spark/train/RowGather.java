@@ -1,16 +1,43 @@
 package org.sparkadadelta.spark.train;
 
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import org.sparkadadelta.spark.data.DenseBlock;
 
-/** Selected rows of a block copied into contiguous arrays, ready for one matrix product. */
+/**
+ * The rows of one step found in a partition's blocks, copied into contiguous arrays so that the whole
+ * partition's share of the batch goes through one matrix product.
+ */
 record RowGather(float[] features, float[] labels) {
-    static RowGather of(DenseBlock block, int[] rows) {
-        int cols = block.cols();
-        float[] features = new float[rows.length * cols];
-        float[] labels = new float[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(block.features(), rows[i] * cols, features, i * cols, cols);
-            labels[i] = block.labels()[rows[i]];
+    int rows() {
+        return labels.length;
+    }
+
+    static RowGather of(Iterator<DenseBlock> blocks, BatchSampler sampler, int epoch, long step) {
+        List<DenseBlock> picked = new ArrayList<>();
+        List<int[]> rows = new ArrayList<>();
+        int total = 0;
+        int cols = 0;
+        while (blocks.hasNext()) {
+            DenseBlock b = blocks.next();
+            int[] r = StepRows.of(b, sampler, epoch, step);
+            if (r.length > 0) {
+                picked.add(b);
+                rows.add(r);
+                total += r.length;
+                cols = b.cols();
+            }
+        }
+        float[] features = new float[total * cols];
+        float[] labels = new float[total];
+        int at = 0;
+        for (int k = 0; k < picked.size(); k++) {
+            DenseBlock b = picked.get(k);
+            for (int row : rows.get(k)) {
+                System.arraycopy(b.features(), row * cols, features, at * cols, cols);
+                labels[at++] = b.labels()[row];
+            }
         }
         return new RowGather(features, labels);
     }

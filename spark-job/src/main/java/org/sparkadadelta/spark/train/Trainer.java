@@ -1,6 +1,8 @@
 package org.sparkadadelta.spark.train;
 
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,35 +114,49 @@ public final class Trainer {
 
     /** Loss and metric of the whole dataset at the given weights. */
     public GradientSum evaluate(JavaRDD<DenseBlock> blocks, float[] weights) {
-        Broadcast<float[]> bc = spark.broadcast(weights);
         Network net = network;
-        try {
-            return blocks.treeAggregate(new GradientSum(), (sum, block) -> {
-                NativeThreads.limit();
-                net.evaluate(bc.value(), block.features(), block.labels(), block.rows(), sum);
-                return sum;
-            }, GradientSum::merge, options.treeDepth());
-        } finally {
-            bc.destroy();
-        }
+        return sumOverPartitions(blocks, weights, (w, it, sum) -> {
+            Network.Weights unpacked = net.weights(w);
+            while (it.hasNext()) {
+                DenseBlock block = it.next();
+                net.evaluate(unpacked, block.features(), block.labels(), block.rows(), sum);
+            }
+        });
     }
 
     private GradientSum gradientOfStep(JavaRDD<DenseBlock> blocks, float[] weights, BatchSampler sampler, int epoch,
             long step) {
-        Broadcast<float[]> bc = spark.broadcast(weights);
         Network net = network;
-        try {
-            return blocks.treeAggregate(new GradientSum(), (sum, block) -> {
-                NativeThreads.limit();
-                int[] rows = StepRows.of(block, sampler, epoch, step);
-                if (rows.length == block.rows()) {
-                    net.accumulate(bc.value(), block.features(), block.labels(), rows.length, sum);
-                } else if (rows.length > 0) {
-                    RowGather batch = RowGather.of(block, rows);
-                    net.accumulate(bc.value(), batch.features(), batch.labels(), rows.length, sum);
+        return sumOverPartitions(blocks, weights, (w, it, sum) -> {
+            Network.Weights unpacked = net.weights(w);
+            if (sampler.isFullBatch()) { // every row: block by block rather than copied
+                while (it.hasNext()) {
+                    DenseBlock b = it.next();
+                    net.accumulate(unpacked, b.features(), b.labels(), b.rows(), sum);
                 }
-                return sum;
-            }, GradientSum::merge, options.treeDepth());
+            } else { // one matrix product for the partition's share of the batch, gathered from its blocks
+                RowGather batch = RowGather.of(it, sampler, epoch, step);
+                net.accumulate(unpacked, batch.features(), batch.labels(), batch.rows(), sum);
+            }
+        });
+    }
+
+    /** What one task adds to its partition's sum, given the broadcast weights and the partition's blocks. */
+    @FunctionalInterface
+    private interface PartitionSum extends Serializable {
+        void addTo(float[] weights, Iterator<DenseBlock> blocks, GradientSum sum);
+    }
+
+    /** Broadcasts the weights, sums every partition with one {@code treeAggregate}, then drops the broadcast. */
+    private GradientSum sumOverPartitions(JavaRDD<DenseBlock> blocks, float[] weights, PartitionSum f) {
+        Broadcast<float[]> bc = spark.broadcast(weights);
+        try {
+            return blocks.mapPartitions(it -> {
+                NativeThreads.limit();
+                GradientSum sum = new GradientSum();
+                f.addTo(bc.value(), it, sum);
+                return List.of(sum).iterator();
+            }).treeAggregate(new GradientSum(), GradientSum::merge, GradientSum::merge, options.treeDepth());
         } finally {
             bc.destroy();
         }

@@ -42,7 +42,7 @@ class NetworkGradientTest {
         }
         GradientSum analytic = new GradientSum();
         net.accumulate(params, x, y, rows, analytic, DataType.DOUBLE);
-        double[] grad = analytic.gradientBuffer(params.length);
+        float[] grad = analytic.gradientBuffer(params.length);
         assertEquals(rows, analytic.count());
 
         double worst = 0;

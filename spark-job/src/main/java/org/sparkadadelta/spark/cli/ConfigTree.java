@@ -1,0 +1,241 @@
+package org.sparkadadelta.spark.cli;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A JSON job configuration with {@code key.path=value} overrides applied, read section by section. Every
+ * key a section does not read is reported as unknown (with the keys it knows), and every wrongly typed
+ * value names its full key, so a typo never silently falls back to a default.
+ */
+public final class ConfigTree {
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.ALLOW_COMMENTS)
+            .enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
+
+    private final ObjectNode node;
+    private final String prefix;
+    private final Set<String> read = new TreeSet<>();
+
+    private ConfigTree(ObjectNode node, String prefix) {
+        this.node = node;
+        this.prefix = prefix;
+    }
+
+    /** Reads a config file (JSON, comments allowed) and applies {@code key=value} overrides in order. */
+    public static ConfigTree load(Path file, List<String> overrides) {
+        ObjectNode root;
+        try {
+            JsonNode parsed = MAPPER.readTree(Files.readString(file));
+            if (!(parsed instanceof ObjectNode o)) {
+                throw new IllegalArgumentException("Config file " + file + " must hold a JSON object");
+            }
+            root = o;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        return fromNode(root, overrides);
+    }
+
+    public static ConfigTree fromNode(ObjectNode root, List<String> overrides) {
+        ObjectNode copy = root.deepCopy();
+        for (String o : overrides) {
+            applyOverride(copy, o);
+        }
+        return new ConfigTree(copy, "");
+    }
+
+    /** {@code a.b.c=value}: the value is parsed as JSON when it is valid JSON, otherwise taken as a string. */
+    static void applyOverride(ObjectNode root, String override) {
+        int eq = override.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException("Override '" + override + "' is not of the form key.path=value");
+        }
+        String[] path = override.substring(0, eq).trim().split("\\.");
+        String text = override.substring(eq + 1);
+        JsonNode value;
+        try {
+            value = MAPPER.readTree(text);
+            if (value == null || value.isMissingNode()) {
+                value = JsonNodeFactory.instance.textNode(text);
+            }
+        } catch (IOException notJson) {
+            value = JsonNodeFactory.instance.textNode(text);
+        }
+        ObjectNode parent = root;
+        for (int i = 0; i < path.length - 1; i++) {
+            JsonNode child = parent.get(path[i]);
+            if (child == null || child.isNull()) {
+                child = parent.putObject(path[i]);
+            } else if (!child.isObject()) {
+                throw new IllegalArgumentException("Override '" + override + "': '" + String.join(".",
+                        java.util.Arrays.copyOf(path, i + 1)) + "' is not a section");
+            }
+            parent = (ObjectNode) child;
+        }
+        parent.set(path[path.length - 1], value);
+    }
+
+    private String key(String name) {
+        return prefix + name;
+    }
+
+    private JsonNode get(String name) {
+        read.add(name);
+        JsonNode v = node.get(name);
+        return v == null || v.isNull() ? null : v;
+    }
+
+    public boolean has(String name) {
+        return get(name) != null;
+    }
+
+    public ConfigTree section(String name) {
+        JsonNode v = get(name);
+        if (v == null) {
+            return new ConfigTree(JsonNodeFactory.instance.objectNode(), key(name) + ".");
+        }
+        if (!v.isObject()) {
+            throw new IllegalArgumentException("Config key '" + key(name) + "' must be an object; got " + v);
+        }
+        return new ConfigTree((ObjectNode) v, key(name) + ".");
+    }
+
+    public String string(String name, String defaultValue) {
+        JsonNode v = get(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (!v.isTextual()) {
+            throw typeError(name, "a string", v);
+        }
+        return v.textValue();
+    }
+
+    public String requiredString(String name) {
+        String s = string(name, null);
+        if (s == null || s.isBlank()) {
+            throw new IllegalArgumentException("Config key '" + key(name) + "' is required");
+        }
+        return s;
+    }
+
+    public long integer(String name, long defaultValue) {
+        JsonNode v = get(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (!v.isIntegralNumber() && !(v.isNumber() && v.doubleValue() == Math.rint(v.doubleValue()))) {
+            throw typeError(name, "an integer", v);
+        }
+        return v.asLong();
+    }
+
+    public boolean bool(String name, boolean defaultValue) {
+        JsonNode v = get(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (!v.isBoolean()) {
+            throw typeError(name, "true or false", v);
+        }
+        return v.booleanValue();
+    }
+
+    public int[] intArray(String name, int[] defaultValue) {
+        JsonNode v = get(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (!v.isArray()) {
+            throw typeError(name, "a list of integers", v);
+        }
+        int[] out = new int[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!v.get(i).isIntegralNumber()) {
+                throw typeError(name, "a list of integers", v);
+            }
+            out[i] = v.get(i).intValue();
+        }
+        return out;
+    }
+
+    public String[] stringArray(String name) {
+        JsonNode v = get(name);
+        if (v == null) {
+            return new String[0];
+        }
+        if (!v.isArray()) {
+            throw typeError(name, "a list of strings", v);
+        }
+        String[] out = new String[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!v.get(i).isTextual()) {
+                throw typeError(name, "a list of strings", v);
+            }
+            out[i] = v.get(i).textValue();
+        }
+        return out;
+    }
+
+    /** A string-to-string map (numbers and booleans are turned into their text). */
+    public Map<String, String> stringMap(String name) {
+        JsonNode v = get(name);
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (v == null) {
+            return out;
+        }
+        if (!v.isObject()) {
+            throw typeError(name, "an object", v);
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            out.put(e.getKey(), e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString());
+        }
+        return out;
+    }
+
+    /** A sub-tree as plain Java values (Map, List, String, Integer/Long/Double, Boolean, null). */
+    public Map<String, Object> rawObject(String name) {
+        JsonNode v = get(name);
+        if (v == null) {
+            return null;
+        }
+        if (!v.isObject()) {
+            throw typeError(name, "an object", v);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = MAPPER.convertValue(v, java.util.LinkedHashMap.class);
+        return m;
+    }
+
+    /** Fails naming every key of this section that nothing read. */
+    public void requireAllKeysKnown() {
+        List<String> unknown = new ArrayList<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!read.contains(k)) {
+                unknown.add(key(k));
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("Unknown config key" + (unknown.size() > 1 ? "s " : " ") + unknown
+                    + (read.isEmpty() ? "" : "; known keys here: " + read));
+        }
+    }
+
+    private IllegalArgumentException typeError(String name, String expected, JsonNode got) {
+        return new IllegalArgumentException("Config key '" + key(name) + "' must be " + expected + "; got " + got);
+    }
+}

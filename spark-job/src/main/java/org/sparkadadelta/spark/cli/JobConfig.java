@@ -1,0 +1,120 @@
+package org.sparkadadelta.spark.cli;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.sparkadadelta.optim.Optimizer;
+import org.sparkadadelta.optim.WarningListener;
+import org.sparkadadelta.optim.config.OptimizerSerialization;
+import org.sparkadadelta.spark.data.DataSpec;
+import org.sparkadadelta.spark.model.ModelSpec;
+import org.sparkadadelta.spark.train.TrainingOptions;
+
+/**
+ * A training job as configured in {@code conf/*.json} plus command-line overrides: Spark settings, data,
+ * model, training options, the Keras optimizer (its serialized JSON, pasted verbatim) and the output.
+ * Everything is validated here, before Spark starts or anything is written.
+ */
+public record JobConfig(
+        String name,
+        String sparkMaster,
+        Map<String, String> sparkConf,
+        DataSpec train,
+        DataSpec validation,
+        DataSpec test,
+        int partitions,
+        int blockRows,
+        ModelSpec model,
+        TrainingOptions training,
+        Map<String, Object> optimizer,
+        String outputPath,
+        boolean overwrite) {
+
+    public static JobConfig load(Path file, List<String> overrides) {
+        return from(ConfigTree.load(file, overrides));
+    }
+
+    public static JobConfig from(ConfigTree root) {
+        String name = root.string("name", "spark-adadelta");
+        ConfigTree spark = root.section("spark");
+        String master = spark.string("master", "local[*]");
+        Map<String, String> sparkConf = spark.stringMap("conf");
+        spark.requireAllKeysKnown();
+
+        ConfigTree data = root.section("data");
+        DataSpec train = dataSpec(data, "train", true);
+        DataSpec validation = dataSpec(data, "validation", false);
+        DataSpec test = dataSpec(data, "test", false);
+        int partitions = (int) data.integer("partitions", 0);
+        int blockRows = (int) data.integer("block_rows", 4096);
+        if (blockRows < 1) {
+            throw new IllegalArgumentException("Config key 'data.block_rows' must be >= 1; got " + blockRows);
+        }
+        data.requireAllKeysKnown();
+
+        ConfigTree m = root.section("model");
+        ModelSpec model = new ModelSpec(m.requiredString("type"), m.intArray("hidden", new int[0]),
+                (int) m.integer("classes", 0));
+        m.requireAllKeysKnown();
+
+        ConfigTree t = root.section("training");
+        TrainingOptions defaults = TrainingOptions.DEFAULTS;
+        TrainingOptions training = new TrainingOptions(
+                (int) t.integer("epochs", defaults.epochs()),
+                t.integer("batch_size", defaults.batchSize()),
+                t.integer("shuffle_seed", defaults.shuffleSeed()),
+                t.integer("model_seed", defaults.modelSeed()),
+                (int) t.integer("tree_depth", defaults.treeDepth()),
+                t.bool("stop_on_divergence", defaults.stopOnDivergence()));
+        t.requireAllKeysKnown();
+
+        Map<String, Object> optimizer = root.rawObject("optimizer");
+        if (optimizer == null) {
+            throw new IllegalArgumentException("Config key 'optimizer' is required: paste the JSON of "
+                    + "keras.optimizers.serialize(keras.optimizers.Adadelta(...)) there");
+        }
+        // Build once now so that a bad optimizer config fails before Spark starts.
+        OptimizerSerialization.deserialize(optimizer, message -> { });
+
+        ConfigTree out = root.section("output");
+        String outputPath = out.requiredString("path");
+        boolean overwrite = out.bool("overwrite", false);
+        out.requireAllKeysKnown();
+        root.requireAllKeysKnown();
+        return new JobConfig(name, master, sparkConf, train, validation, test, partitions, blockRows, model, training,
+                optimizer, outputPath, overwrite);
+    }
+
+    /** A fresh optimizer from the configured Keras JSON. */
+    public Optimizer newOptimizer(WarningListener warnings) {
+        return OptimizerSerialization.deserialize(optimizer, warnings);
+    }
+
+    private static DataSpec dataSpec(ConfigTree data, String name, boolean required) {
+        if (!data.has(name)) {
+            if (required) {
+                throw new IllegalArgumentException("Config key 'data." + name + "' is required");
+            }
+            return null;
+        }
+        ConfigTree s = data.section(name);
+        String format = s.requiredString("format");
+        DataSpec spec = DataSpec.of(format, s.requiredString("path"));
+        if (s.has("features_col")) {
+            spec = spec.withFeaturesCol(s.string("features_col", null));
+        }
+        if (s.has("feature_cols")) {
+            spec = spec.withFeatureCols(Arrays.asList(s.stringArray("feature_cols")));
+        }
+        if (s.has("label_col")) {
+            spec = spec.withLabelCol(s.string("label_col", null));
+        }
+        if (s.has("num_features")) {
+            spec = spec.withNumFeatures((int) s.integer("num_features", 0));
+        }
+        spec = spec.withOptions(s.stringMap("options"));
+        s.requireAllKeysKnown();
+        return spec;
+    }
+}

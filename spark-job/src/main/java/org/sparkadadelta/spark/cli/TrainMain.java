@@ -1,0 +1,70 @@
+package org.sparkadadelta.spark.cli;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code spark-submit --class org.sparkadadelta.spark.cli.TrainMain spark-job.jar CONFIG.json [key.path=value ...]}
+ *
+ * <p>Reads and validates the whole configuration before starting Spark; exits 2 on a bad command line or
+ * configuration, 1 when the run fails, 0 when the outputs were written.
+ */
+public final class TrainMain {
+    private TrainMain() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length == 0 || Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            System.out.println(usage());
+            System.exit(args.length == 0 ? 2 : 0);
+        }
+        JobConfig config;
+        try {
+            config = JobConfig.load(Path.of(args[0]), List.of(args).subList(1, args.length));
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        SparkSession spark = session(config);
+        int status = 0;
+        try {
+            new TrainingJob(spark, config, System.out).run();
+        } catch (RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            if (!(e instanceof IllegalArgumentException)) {
+                e.printStackTrace();
+            }
+            status = 1;
+        } finally {
+            spark.stop();
+        }
+        System.exit(status);
+    }
+
+    /** A session for the job; spark-submit's {@code --master} wins over the config's {@code spark.master}. */
+    static SparkSession session(JobConfig config) {
+        SparkConf conf = new SparkConf().setAppName(config.name());
+        if (!conf.contains("spark.master")) {
+            conf.setMaster(config.sparkMaster());
+        }
+        for (Map.Entry<String, String> e : config.sparkConf().entrySet()) {
+            conf.set(e.getKey(), e.getValue());
+        }
+        return SparkSession.builder().config(conf).getOrCreate();
+    }
+
+    static String usage() {
+        return String.join("\n",
+                "usage: bin/spark-adadelta CONFIG.json [key.path=value ...]",
+                "",
+                "Trains a model with Keras's Adadelta on Spark, as configured in CONFIG.json (see conf/).",
+                "Overrides replace config values; a value is parsed as JSON when it is valid JSON:",
+                "  training.epochs=3  output.path=/tmp/run  output.overwrite=true  model.hidden=[512,128]",
+                "  optimizer.config.learning_rate=0.5  spark.master=local[2]");
+    }
+}

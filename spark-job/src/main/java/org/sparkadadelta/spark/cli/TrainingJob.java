@@ -1,0 +1,96 @@
+package org.sparkadadelta.spark.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.sparkadadelta.optim.Optimizer;
+import org.sparkadadelta.spark.data.DataLoader;
+import org.sparkadadelta.spark.data.DataSpec;
+import org.sparkadadelta.spark.data.TrainingData;
+import org.sparkadadelta.spark.model.GradientSum;
+import org.sparkadadelta.spark.model.Network;
+import org.sparkadadelta.spark.output.OptimizerState;
+import org.sparkadadelta.spark.output.OutputDirectory;
+import org.sparkadadelta.spark.output.RunOutputs;
+import org.sparkadadelta.spark.output.RunResult;
+import org.sparkadadelta.spark.train.ProgressListener;
+import org.sparkadadelta.spark.train.Trainer;
+import org.sparkadadelta.spark.train.TrainingResult;
+
+/**
+ * One configured training run, start to finish: claim the output directory (refusing to overwrite unless
+ * asked), load and check the data, train, evaluate, and write the outputs, which appear only if the whole
+ * run succeeds.
+ */
+public final class TrainingJob {
+    private final SparkSession spark;
+    private final JobConfig config;
+    private final PrintStream console;
+
+    public TrainingJob(SparkSession spark, JobConfig config, PrintStream console) {
+        this.spark = spark;
+        this.config = config;
+        this.console = console;
+    }
+
+    public TrainingResult run() {
+        try (OutputDirectory out = OutputDirectory.create(config.outputPath(), config.overwrite(),
+                spark.sparkContext().hadoopConfiguration())) {
+            TrainingData train = load(config.train());
+            TrainingData validation = config.validation() == null ? null : load(config.validation());
+            TrainingData test = config.test() == null ? null
+                    : config.test().equals(config.validation()) ? validation : load(config.test());
+            Network network = config.model().build(train.numFeatures());
+            Optimizer optimizer = config.newOptimizer(message -> console.println("warning: " + message));
+            console.printf("Training %s on %d rows (%s) with %s, %d epochs of batch %s%n", config.model(),
+                    train.rows(), train.source(), optimizer.kerasClassName(), config.training().epochs(),
+                    config.training().batchSize() <= 0 ? "full" : config.training().batchSize());
+            Trainer trainer = new Trainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), network, optimizer,
+                    config.training()).addListener(new ProgressListener(console, System.console() != null));
+            TrainingResult result = trainer.fit(train, validation);
+            Map<String, Object> metrics = new LinkedHashMap<>(result.metrics());
+            if (test != null) {
+                GradientSum t = trainer.evaluate(test.blocks(), result.weights());
+                metrics.put("test_loss", t.meanLoss());
+                metrics.put("test_" + network.loss().metric(), t.metric(network.loss()));
+            }
+            RunOutputs.write(out, new RunResult(config.name(), network.layout(), result.weights(), result.history(),
+                    OptimizerState.of(optimizer), network.describe(), datasetInfo(train, validation, test), metrics));
+            console.println("Metrics: " + metrics);
+            console.println("Wrote " + config.outputPath());
+            return new TrainingResult(network, result.weights(), result.history(), optimizer, metrics);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the output directory " + config.outputPath() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private TrainingData load(DataSpec spec) {
+        return DataLoader.load(spark, spec, config.partitions(), config.blockRows());
+    }
+
+    private static Map<String, Object> datasetInfo(TrainingData train, TrainingData validation, TrainingData test) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("train", describe(train));
+        if (validation != null) {
+            m.put("validation", describe(validation));
+        }
+        if (test != null) {
+            m.put("test", describe(test));
+        }
+        return m;
+    }
+
+    private static Map<String, Object> describe(TrainingData d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source", d.source());
+        m.put("rows", d.rows());
+        m.put("features", d.numFeatures());
+        m.put("partitions", d.blocks().getNumPartitions());
+        return m;
+    }
+}

@@ -1,0 +1,30 @@
+package org.sparkadadelta.spark.data;
+
+import org.apache.spark.api.java.JavaRDD;
+
+/** A reader of one kind of input as blocks of rows, which {@link Materializer} numbers, checks and caches. */
+interface BlockSource {
+    /** Where the data comes from, for messages. */
+    String description();
+
+    /**
+     * The rows as blocks of at most {@code blockRows} rows, not yet cached. Rows are numbered from 0 within
+     * each partition, unless {@link #globallyNumbered()}.
+     */
+    JavaRDD<DenseBlock> blocks(int blockRows);
+
+    /** True when the blocks already carry global row numbers in their final partitioning. */
+    default boolean globallyNumbered() {
+        return false;
+    }
+
+    /** Rows in the partitions before {@code partition}, to turn a {@link LocalRowException} into a global row. */
+    default long rowsBefore(int partition) {
+        throw new UnsupportedOperationException("rowsBefore");
+    }
+
+    /** How a message names a row given its partition and global index, e.g. {@code row 120}. */
+    default String locate(int partition, long globalRow) {
+        return "row " + globalRow;
+    }
+}

@@ -1,0 +1,140 @@
+package org.sparkadadelta.spark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkadadelta.spark.SparkTestSession;
+import org.sparkadadelta.spark.train.TrainingResult;
+
+/** The whole job, from a config to a committed output directory, on a real local SparkSession. */
+class TrainingJobTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String FASHION = "/usr/share/datasets/fashion-mnist";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void trainsFromCsvAndWritesEveryOutput() throws Exception {
+        Path csv = blobsCsv(dir.resolve("train.csv"), 600, 3);
+        Path out = dir.resolve("run");
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        TrainingResult r = run(config(csv, out, "\"mlp\"", 3), console);
+
+        assertTrue((double) r.metrics().get("validation_accuracy") > 0.9, r.metrics().toString());
+        assertTrue((double) r.metrics().get("test_accuracy") > 0.9, r.metrics().toString());
+        try (Stream<Path> files = Files.list(out)) {
+            List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(List.of("_SUCCESS", "history_epochs.csv", "history_steps.csv", "loss.png", "manifest.json",
+                    "metric.png", "metrics.json", "weights.arrow"), names);
+        }
+        JsonNode manifest = JSON.readTree(out.resolve("manifest.json").toFile());
+        assertEquals("Adadelta", manifest.findValue("class_name").asText(), manifest.toString());
+        assertTrue(manifest.toString().contains("dense_1/kernel"), "Keras variable paths in the manifest");
+        assertEquals(4 * 10, Files.readAllLines(out.resolve("history_steps.csv")).size() - 1, "4 epochs of 10 steps");
+        String log = console.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("Epoch 4/4"), log);
+        assertNoLeftovers(out);
+    }
+
+    @Test
+    void anExistingOutputIsRefusedBeforeAnyWork() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("taken"));
+        Files.writeString(out.resolve("keep.txt"), "previous run");
+        // The data path does not exist either: the output check must come first and nothing be loaded.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> run(config(dir.resolve("missing.csv"), out, "\"mlp\"", 3), new ByteArrayOutputStream()));
+        assertTrue(e.getMessage().contains(out.toString()) && e.getMessage().contains("output.overwrite=true"),
+                e.getMessage());
+        assertEquals("previous run", Files.readString(out.resolve("keep.txt")));
+    }
+
+    @Test
+    void badDataLeavesNoOutputBehind() throws Exception {
+        Path csv = blobsCsv(dir.resolve("train.csv"), 100, 3);
+        Path out = dir.resolve("run");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> run(config(csv, out, "\"mlp\"", 2), new ByteArrayOutputStream()));
+        assertTrue(e.getMessage().contains("labels in [0, 2], but the model has 2 classes"), e.getMessage());
+        assertFalse(Files.exists(out));
+        assertNoLeftovers(out);
+    }
+
+    @Test
+    void fashionMnistReachesAUsefulAccuracyInOneEpoch() throws Exception {
+        Assumptions.assumeTrue(Files.exists(Path.of(FASHION, "train-images-idx3-ubyte.gz")),
+                "Debian's dataset-fashion-mnist is not installed");
+        ObjectNode c = (ObjectNode) JSON.readTree(Files.readString(Path.of("../conf/fashion-mnist.json"))
+                .replaceAll("(?m)^\\s*//.*$", ""));
+        ConfigTree tree = ConfigTree.fromNode(c, List.of("training.epochs=1", "training.batch_size=256",
+                "model.hidden=[64]", "output.path=" + dir.resolve("fm")));
+        TrainingResult r = new TrainingJob(SparkTestSession.get(), JobConfig.from(tree),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
+        double accuracy = (double) r.metrics().get("test_accuracy");
+        assertTrue(accuracy > 0.75, "test accuracy after one epoch: " + accuracy);
+        assertEquals(235, r.history().steps().size(), "ceil(60000 / 256) steps");
+    }
+
+    private TrainingResult run(ObjectNode config, ByteArrayOutputStream console) {
+        JobConfig c = JobConfig.from(ConfigTree.fromNode(config, List.of()));
+        return new TrainingJob(SparkTestSession.get(), c, new PrintStream(console, true, StandardCharsets.UTF_8)).run();
+    }
+
+    private static ObjectNode config(Path csv, Path out, String modelType, int classes) throws Exception {
+        String data = "{\"format\": \"csv\", \"path\": \"" + csv + "\", \"label_col\": \"label\"}";
+        return (ObjectNode) JSON.readTree("{"
+                + "\"name\": \"blobs\","
+                + "\"data\": {\"train\": " + data + ", \"validation\": " + data + ", \"test\": " + data + ","
+                + "  \"partitions\": 2, \"block_rows\": 128},"
+                + "\"model\": {\"type\": " + modelType + ", \"hidden\": [8], \"classes\": " + classes + "},"
+                + "\"training\": {\"epochs\": 4, \"batch_size\": 60},"
+                + "\"optimizer\": {\"module\": \"keras.optimizers\", \"class_name\": \"Adadelta\","
+                + "  \"config\": {\"learning_rate\": 1.0, \"epsilon\": 1e-4}, \"registered_name\": null},"
+                + "\"output\": {\"path\": \"" + out + "\"}}");
+    }
+
+    /** Three well separated blobs with columns label,f0..f{cols-1}. */
+    static Path blobsCsv(Path file, int rows, int cols) throws Exception {
+        Random r = new Random(5);
+        List<String> lines = new ArrayList<>();
+        StringBuilder header = new StringBuilder("label");
+        for (int j = 0; j < cols; j++) {
+            header.append(",f").append(j);
+        }
+        lines.add(header.toString());
+        for (int i = 0; i < rows; i++) {
+            int c = r.nextInt(3);
+            StringBuilder line = new StringBuilder().append(c);
+            for (int j = 0; j < cols; j++) {
+                line.append(',').append(r.nextGaussian() * 0.5 + (j == c ? 3 : 0));
+            }
+            lines.add(line.toString());
+        }
+        return Files.write(file, lines);
+    }
+
+    private static void assertNoLeftovers(Path out) throws Exception {
+        try (Stream<Path> siblings = Files.list(out.getParent())) {
+            List<String> temp = siblings.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(out.getFileName() + "._")).toList();
+            assertEquals(List.of(), temp, "temporary directories left behind");
+        }
+    }
+}
