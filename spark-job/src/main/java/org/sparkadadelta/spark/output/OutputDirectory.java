@@ -1,0 +1,194 @@
+package org.sparkadadelta.spark.output;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Locale;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * A run's output directory that appears complete or not at all, on any Hadoop file system ({@code /local/dir},
+ * {@code file:///...}, {@code hdfs://...}).
+ *
+ * <p>Files are written into a sibling {@code <name>._tmp-<random>}; {@link #commit()} writes {@code _SUCCESS}
+ * last and renames the temporary directory into place. An existing directory is replaced only with
+ * overwrite allowed, and only once the new output is complete: it is renamed aside to
+ * {@code <name>._old-<random>} and deleted after the new one is in place. Closing without committing
+ * deletes the temporary directory, so a failed run leaves nothing that looks like output.
+ *
+ * <p>Uses its own {@link FileSystem} instance with client-side checksums off, so the local file system
+ * does not add {@code .crc} files next to the outputs (and closing it does not close a shared cached one).
+ */
+public final class OutputDirectory implements AutoCloseable {
+    /** The marker written last by {@link #commit()}. */
+    public static final String SUCCESS = "_SUCCESS";
+    /** The configuration key (for the job's CLI) that allows replacing an existing output directory. */
+    public static final String OVERWRITE_KEY = "output.overwrite";
+
+    private enum State { OPEN, COMMITTED, ABORTED }
+
+    private final FileSystem fs;
+    private final Path target;
+    private final Path temp;
+    private final boolean overwrite;
+    private State state = State.OPEN;
+
+    private OutputDirectory(FileSystem fs, Path target, Path temp, boolean overwrite) {
+        this.fs = fs;
+        this.target = target;
+        this.temp = temp;
+        this.overwrite = overwrite;
+    }
+
+    /**
+     * Checks that the output may be written and creates the temporary directory, nothing else. Call before
+     * training so that a run that may not write its output fails at once.
+     *
+     * @throws IllegalArgumentException if {@code uri} exists and {@code overwrite} is false
+     */
+    public static OutputDirectory create(String uri, boolean overwrite, Configuration conf) throws IOException {
+        Path path = new Path(uri);
+        FileSystem fs = FileSystem.newInstance(path.toUri(), conf);
+        try {
+            Path target = fs.makeQualified(path);
+            if (target.getParent() == null) {
+                throw new IllegalArgumentException("The output directory cannot be a root: " + target);
+            }
+            if (!overwrite && fs.exists(target)) {
+                throw existsError(target);
+            }
+            Path temp = sibling(target, "._tmp-");
+            fs.setWriteChecksum(false);
+            if (!fs.mkdirs(temp)) {
+                throw new IOException("Cannot create the temporary output directory " + temp);
+            }
+            return new OutputDirectory(fs, target, temp, overwrite);
+        } catch (IOException | RuntimeException e) {
+            fs.close();
+            throw e;
+        }
+    }
+
+    /** Where the output will be after {@link #commit()}. */
+    public Path target() {
+        return target;
+    }
+
+    /** The temporary directory the files are written into until {@link #commit()}. */
+    public Path tempDir() {
+        return temp;
+    }
+
+    public FileSystem fileSystem() {
+        return fs;
+    }
+
+    /** The path of {@code name} (relative, {@code /}-separated) in the temporary directory. */
+    public Path file(String name) {
+        requireOpen();
+        if (name.isEmpty() || name.startsWith("/") || name.contains("..") || name.contains(":")) {
+            throw new IllegalArgumentException("Not a plain relative file name: '" + name + "'");
+        }
+        return new Path(temp, name);
+    }
+
+    /** Creates {@code name} in the temporary directory; fails if it was already written. */
+    public OutputStream open(String name) throws IOException {
+        return fs.create(file(name), false);
+    }
+
+    /** Something that writes one file's content. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Creates {@code name} in the temporary directory with {@code content}, closing it afterwards. */
+    public void write(String name, Content content) throws IOException {
+        try (OutputStream out = open(name)) {
+            content.writeTo(out);
+        }
+    }
+
+    /**
+     * Writes {@code _SUCCESS} and moves the output into place, replacing an existing directory if overwrite
+     * was allowed.
+     *
+     * @throws IllegalStateException if the target appeared since {@link #create} without overwrite allowed
+     *                               (the output is then aborted)
+     */
+    public void commit() throws IOException {
+        requireOpen();
+        fs.create(file(SUCCESS), false).close();
+        if (!fs.exists(target)) {
+            rename(temp, target);
+        } else if (overwrite) {
+            replaceTarget();
+        } else {
+            abort();
+            // Renaming onto an existing directory would move the output inside it.
+            throw new IllegalStateException(existsError(target).getMessage() + " (it was created during the run)");
+        }
+        state = State.COMMITTED;
+        fs.close();
+    }
+
+    private void replaceTarget() throws IOException {
+        Path old = sibling(target, "._old-");
+        rename(target, old);
+        try {
+            rename(temp, target);
+        } catch (IOException e) {
+            // Put the previous output back rather than leave no output at all.
+            fs.rename(old, target);
+            throw e;
+        }
+        if (!fs.delete(old, true)) {
+            throw new IOException("The new output is in place, but the old one could not be deleted: " + old);
+        }
+    }
+
+    /** Deletes the temporary directory; does nothing after {@link #commit()} or a previous abort. */
+    public void abort() throws IOException {
+        if (state != State.OPEN) {
+            return;
+        }
+        state = State.ABORTED;
+        try {
+            fs.delete(temp, true);
+        } finally {
+            fs.close();
+        }
+    }
+
+    /** Aborts unless committed. */
+    @Override
+    public void close() throws IOException {
+        abort();
+    }
+
+    private void requireOpen() {
+        if (state != State.OPEN) {
+            throw new IllegalStateException("The output directory " + target + " was already "
+                    + state.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private void rename(Path from, Path to) throws IOException {
+        if (!fs.rename(from, to)) {
+            throw new IOException("Cannot rename " + from + " to " + to);
+        }
+    }
+
+    private static Path sibling(Path target, String infix) {
+        String random = UUID.randomUUID().toString().substring(0, 8);
+        return new Path(target.getParent(), target.getName() + infix + random);
+    }
+
+    private static IllegalArgumentException existsError(Path target) {
+        return new IllegalArgumentException("The output directory " + target + " already exists; set "
+                + OVERWRITE_KEY + "=true to replace it (it is replaced only after the new output is complete)");
+    }
+}

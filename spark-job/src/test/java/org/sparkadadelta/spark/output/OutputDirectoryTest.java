@@ -1,0 +1,158 @@
+package org.sparkadadelta.spark.output;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OutputDirectoryTest {
+    private static final Configuration CONF = new Configuration();
+
+    @TempDir
+    Path parent;
+
+    private Path target() {
+        return parent.resolve("run");
+    }
+
+    /** Every file and directory below {@code dir}, relative, sorted. */
+    static Set<String> tree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            return paths.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString())
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    private static void writeText(OutputDirectory out, String name, String text) throws IOException {
+        out.write(name, s -> s.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private void createOldOutput() throws IOException {
+        Files.createDirectories(target());
+        Files.writeString(target().resolve("old.txt"), "old");
+    }
+
+    @Test
+    void refusesAnExistingTargetBeforeWritingAnything() throws IOException {
+        createOldOutput();
+        Set<String> before = tree(parent);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OutputDirectory.create(target().toString(), false, CONF));
+        assertTrue(e.getMessage().contains(target().toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("output.overwrite=true"), e.getMessage());
+        assertEquals(before, tree(parent));
+    }
+
+    @Test
+    void createWritesOnlyATemporarySibling() throws IOException {
+        try (OutputDirectory out = OutputDirectory.create(target().toString(), false, CONF)) {
+            List<String> names = tree(parent).stream().toList();
+            assertEquals(1, names.size(), names.toString());
+            assertTrue(names.get(0).startsWith("run._tmp-"), names.toString());
+            assertTrue(tree(parent.resolve(names.get(0))).isEmpty());
+        }
+    }
+
+    @Test
+    void commitLeavesExactlyTheFilesAndSuccessAndNoTemporaryDirectory() throws IOException {
+        try (OutputDirectory out = OutputDirectory.create(target().toString(), false, CONF)) {
+            writeText(out, "a.txt", "alpha");
+            writeText(out, "sub/b.txt", "beta");
+            assertFalse(Files.exists(target()), "nothing in place before commit");
+            assertFalse(Files.exists(Path.of(out.tempDir().toUri()).resolve("_SUCCESS")), "_SUCCESS only on commit");
+            out.commit();
+        }
+        assertEquals(Set.of("run", "run/_SUCCESS", "run/a.txt", "run/sub", "run/sub/b.txt"), tree(parent));
+        assertEquals("alpha", Files.readString(target().resolve("a.txt")));
+        assertEquals(0, Files.size(target().resolve("_SUCCESS")));
+    }
+
+    @Test
+    void worksWithAFileUri() throws IOException {
+        try (OutputDirectory out = OutputDirectory.create(target().toUri().toString(), false, CONF)) {
+            writeText(out, "a.txt", "alpha");
+            out.commit();
+        }
+        assertEquals(Set.of("run", "run/_SUCCESS", "run/a.txt"), tree(parent));
+    }
+
+    @Test
+    void abortLeavesNothing() throws IOException {
+        OutputDirectory out = OutputDirectory.create(target().toString(), false, CONF);
+        writeText(out, "a.txt", "alpha");
+        out.abort();
+        assertEquals(Set.of(), tree(parent));
+        assertThrows(IllegalStateException.class, () -> out.open("b.txt"));
+        out.close();
+    }
+
+    @Test
+    void closeWithoutCommitLeavesNothing() throws IOException {
+        try (OutputDirectory out = OutputDirectory.create(target().toString(), false, CONF)) {
+            writeText(out, "a.txt", "alpha");
+        }
+        assertEquals(Set.of(), tree(parent));
+    }
+
+    @Test
+    void overwriteReplacesTheOldOutputOnlyOnCommit() throws IOException {
+        createOldOutput();
+        try (OutputDirectory out = OutputDirectory.create(target().toString(), true, CONF)) {
+            writeText(out, "new.txt", "new");
+            assertEquals("old", Files.readString(target().resolve("old.txt")), "old output intact until commit");
+            out.commit();
+        }
+        assertEquals(Set.of("run", "run/_SUCCESS", "run/new.txt"), tree(parent));
+    }
+
+    @Test
+    void overwriteThenAbortKeepsTheOldOutput() throws IOException {
+        createOldOutput();
+        try (OutputDirectory out = OutputDirectory.create(target().toString(), true, CONF)) {
+            writeText(out, "new.txt", "new");
+        }
+        assertEquals(Set.of("run", "run/old.txt"), tree(parent));
+    }
+
+    @Test
+    void aTargetCreatedDuringTheRunIsNotOverwrittenOrEntered() throws IOException {
+        OutputDirectory out = OutputDirectory.create(target().toString(), false, CONF);
+        writeText(out, "a.txt", "alpha");
+        createOldOutput();
+        IllegalStateException e = assertThrows(IllegalStateException.class, out::commit);
+        assertTrue(e.getMessage().contains("output.overwrite=true"), e.getMessage());
+        assertEquals(Set.of("run", "run/old.txt"), tree(parent));
+    }
+
+    @Test
+    void refusesNamesOutsideTheDirectoryAndWritingAFileTwice() throws IOException {
+        try (OutputDirectory out = OutputDirectory.create(target().toString(), false, CONF)) {
+            assertThrows(IllegalArgumentException.class, () -> out.file("../escape.txt"));
+            assertThrows(IllegalArgumentException.class, () -> out.file("/abs.txt"));
+            writeText(out, "a.txt", "alpha");
+            assertThrows(IOException.class, () -> writeText(out, "a.txt", "again"));
+        }
+    }
+
+    @Test
+    void closeAfterCommitKeepsTheOutput() throws IOException {
+        OutputDirectory out = OutputDirectory.create(target().toString(), false, CONF);
+        out.commit();
+        out.close();
+        assertEquals(Set.of("run", "run/_SUCCESS"), tree(parent));
+        assertThrows(IllegalStateException.class, out::commit);
+    }
+}
