@@ -6,7 +6,8 @@ import java.io.Serializable;
  * Sums what executors compute over their rows: the gradient of the summed loss, the loss, the metric terms
  * and the row count. A Spark aggregator in the {@code add}/{@code merge} style: the gradient buffer is
  * allocated on first use, so the zero value shipped with every task is a few bytes, not a d-sized array.
- * Sums are kept in double; the driver divides by the count once.
+ * The gradient sum is float32, as the matrix products produce it (a double copy would double every task
+ * result sent to the driver); loss and metric sums are double. The driver divides by the count once.
  */
 public final class GradientSum implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -25,7 +25,7 @@ class JobConfigTest {
         assertEquals("t10k", c.validation().options().get("split"));
         assertEquals(c.validation(), c.test());
         Optimizer opt = c.newOptimizer(m -> { });
-        assertEquals(1.0, opt.learningRateValue());
+        assertEquals(1.0, opt.learningRateValue(), "cosine decay starts at 1.0");
         assertEquals(0.95, ((Adadelta) opt).rho());
     }
 

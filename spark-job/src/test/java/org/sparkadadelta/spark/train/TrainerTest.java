@@ -80,6 +80,21 @@ class TrainerTest {
     }
 
     @Test
+    void logisticAndSoftmaxRegressionLearnTheirLabels() {
+        TestData two = TestData.blobs(800, 4, 2, 9);
+        Adadelta fast = Adadelta.builder().learningRate(1.0).epsilon(1e-4).build();
+        TrainingResult logistic = new Trainer(JSC, Network.logisticRegression(4), fast,
+                new TrainingOptions(4, 50, 1, 7, 2, true)).fit(two.toSpark(2, 100), two.toSpark(1, 800));
+        assertTrue((double) logistic.metrics().get("validation_accuracy") > 0.9, logistic.metrics().toString());
+
+        TestData four = TestData.blobs(800, 4, 4, 10);
+        TrainingResult softmax = new Trainer(JSC, Network.softmaxRegression(4, 4),
+                Adadelta.builder().learningRate(1.0).epsilon(1e-4).build(), new TrainingOptions(4, 50, 1, 7, 2, true))
+                .fit(four.toSpark(2, 100), four.toSpark(1, 800));
+        assertTrue((double) softmax.metrics().get("validation_accuracy") > 0.9, softmax.metrics().toString());
+    }
+
+    @Test
     void emaWeightsAreWhatTrainingReturns() {
         TestData data = TestData.linear(200, 2, 5);
         Adadelta opt = Adadelta.builder().learningRate(1.0).useEma(true).emaMomentum(0.5).build();

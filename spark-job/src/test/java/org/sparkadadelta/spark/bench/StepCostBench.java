@@ -1,0 +1,81 @@
+package org.sparkadadelta.spark.bench;
+
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.sparkadadelta.optim.Adadelta;
+import org.sparkadadelta.spark.data.DataLoader;
+import org.sparkadadelta.spark.data.DataSpec;
+import org.sparkadadelta.spark.data.DenseBlock;
+import org.sparkadadelta.spark.data.TrainingData;
+import org.sparkadadelta.spark.model.Network;
+import org.sparkadadelta.spark.train.Trainer;
+import org.sparkadadelta.spark.train.TrainingOptions;
+import org.sparkadadelta.spark.train.TrainingResult;
+
+/**
+ * What one training step costs against its floor, measured in the same JVM and run: a "no-op step" that
+ * broadcasts the same d floats and brings one d-float array back from every partition through the same
+ * {@code treeAggregate}, but computes nothing. The ratio says how much of a step is our work (gradients,
+ * batch gathering, the optimizer update) versus Spark's fixed per-step cost.
+ *
+ * <p>Run: {@code bin/bench-step [steps] [hidden]} (Fashion-MNIST from Debian's package, local[2]).
+ */
+public final class StepCostBench {
+    private StepCostBench() {
+    }
+
+    public static void main(String[] args) {
+        int steps = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        int hidden = args.length > 1 ? Integer.parseInt(args[1]) : 256;
+        SparkSession spark = SparkSession.builder().master("local[2]").appName("step-cost-bench")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                .config("spark.broadcast.compress", "false").getOrCreate();
+        spark.sparkContext().setLogLevel("WARN");
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        TrainingData train = DataLoader.load(spark, DataSpec.of("idx", "/usr/share/datasets/fashion-mnist")
+                .withOption("split", "train"), 2, 4096);
+        Network net = Network.mlp(train.numFeatures(), new int[] {hidden}, 10);
+        int d = net.layout().size();
+        long batch = (train.rows() + steps - 1) / steps; // one epoch of `steps` steps
+
+        for (int round = 0; round < 3; round++) { // round 0 warms the JIT, Spark and ND4J up
+            double noop = noopSteps(jsc, train.blocks(), d, steps);
+            long start = System.nanoTime();
+            TrainingResult r = new Trainer(jsc, net, new Adadelta(1.0), new TrainingOptions(1, batch, 1, 42, 2, true))
+                    .fit(train, null);
+            double step = (System.nanoTime() - start) / 1e6 / r.history().steps().size();
+            if (round > 0) {
+                System.out.printf(Locale.ROOT, "d=%d batch=%d: training step %.1f ms, no-op step %.1f ms, ratio %.2f%n",
+                        d, batch, step, noop, step / noop);
+            }
+        }
+        spark.stop();
+    }
+
+    private static double noopSteps(JavaSparkContext jsc, JavaRDD<DenseBlock> blocks, int d, int steps) {
+        long start = System.nanoTime();
+        for (int i = 0; i < steps; i++) {
+            Broadcast<float[]> bc = jsc.broadcast(new float[d]);
+            blocks.mapPartitions(it -> List.of(new float[bc.value().length]).iterator())
+                    .treeAggregate(new float[0], (a, b) -> add(a, b), (a, b) -> add(a, b), 2);
+            bc.destroy();
+        }
+        return (System.nanoTime() - start) / 1e6 / steps;
+    }
+
+    private static float[] add(float[] a, float[] b) {
+        if (a.length == 0) {
+            return b.clone();
+        }
+        for (int i = 0; i < b.length; i++) {
+            a[i] += b[i];
+        }
+        return a;
+    }
+}
