@@ -74,6 +74,7 @@ public record JobConfig(
             throw new IllegalArgumentException("Config key 'optimizer' is required: paste the JSON of "
                     + "keras.optimizers.serialize(keras.optimizers.Adadelta(...)) there");
         }
+        optimizer = withDefaultNames(optimizer);
         // Build once now so that a bad optimizer config fails before Spark starts.
         OptimizerSerialization.deserialize(optimizer, message -> { });
 
@@ -89,6 +90,25 @@ public record JobConfig(
     /** A fresh optimizer from the configured Keras JSON. */
     public Optimizer newOptimizer(WarningListener warnings) {
         return OptimizerSerialization.deserialize(optimizer, warnings);
+    }
+
+    /**
+     * Gives an unnamed optimizer (and an unnamed inner one) Keras's default name, {@code adadelta} for
+     * {@code Adadelta}: Keras would number automatic names per process ({@code adadelta_1}, ...), which
+     * would make a job's outputs depend on what else ran in the JVM.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> withDefaultNames(Map<String, Object> serialized) {
+        Map<String, Object> copy = new java.util.LinkedHashMap<>(serialized);
+        if (copy.get("config") instanceof Map<?, ?> c && copy.get("class_name") instanceof String cls) {
+            Map<String, Object> config = new java.util.LinkedHashMap<>((Map<String, Object>) c);
+            config.putIfAbsent("name", cls.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT));
+            if (config.get("inner_optimizer") instanceof Map<?, ?> inner) {
+                config.put("inner_optimizer", withDefaultNames((Map<String, Object>) inner));
+            }
+            copy.put("config", config);
+        }
+        return copy;
     }
 
     private static DataSpec dataSpec(ConfigTree data, String name, boolean required) {

@@ -43,6 +43,18 @@ class JobConfigTest {
     }
 
     @Test
+    void unnamedOptimizersGetKerasDefaultNamesNotProcessWideNumbers() {
+        String lso = "optimizer={\"class_name\": \"LossScaleOptimizer\", \"config\": {\"inner_optimizer\": "
+                + "{\"class_name\": \"Adadelta\", \"config\": {}}}}";
+        for (int i = 0; i < 2; i++) {
+            JobConfig c = JobConfig.load(FASHION, List.of(lso));
+            Optimizer opt = c.newOptimizer(m -> { });
+            assertEquals("loss_scale_optimizer", opt.name());
+            assertEquals("adadelta", ((org.sparkadadelta.optim.LossScaleOptimizer) opt).innerOptimizer().name());
+        }
+    }
+
+    @Test
     void unknownKeysAreNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> JobConfig.load(FASHION, List.of("training.epoch=3")));
