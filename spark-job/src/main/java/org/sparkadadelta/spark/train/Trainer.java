@@ -147,16 +147,22 @@ public final class Trainer {
         void addTo(float[] weights, Iterator<DenseBlock> blocks, GradientSum sum);
     }
 
-    /** Broadcasts the weights, sums every partition with one {@code treeAggregate}, then drops the broadcast. */
+    /**
+     * Broadcasts the weights, sums every partition and combines the sums with one {@code treeAggregate} in a
+     * fixed tree over partition indices (so the result does not depend on task completion order), then drops
+     * the broadcast.
+     */
     private GradientSum sumOverPartitions(JavaRDD<DenseBlock> blocks, float[] weights, PartitionSum f) {
         Broadcast<float[]> bc = spark.broadcast(weights);
+        int partitions = blocks.getNumPartitions();
         try {
-            return blocks.mapPartitions(it -> {
+            return blocks.mapPartitionsWithIndex((index, it) -> {
                 NativeThreads.limit();
                 GradientSum sum = new GradientSum();
                 f.addTo(bc.value(), it, sum);
-                return List.of(sum).iterator();
-            }).treeAggregate(new GradientSum(), GradientSum::merge, GradientSum::merge, options.treeDepth());
+                return List.of(new PartitionTreeSum(partitions).add(index, sum)).iterator();
+            }, false).treeAggregate(new PartitionTreeSum(partitions), PartitionTreeSum::merge,
+                    PartitionTreeSum::merge, options.treeDepth()).total();
         } finally {
             bc.destroy();
         }

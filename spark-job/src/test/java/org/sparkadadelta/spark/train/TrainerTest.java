@@ -51,6 +51,31 @@ class TrainerTest {
     }
 
     @Test
+    void trainingIsBitReproducibleWhateverOrderTasksFinishIn() {
+        TestData data = TestData.blobs(900, 5, 3, 11);
+        TrainingData train = data.toSpark(5, 64); // 5 partitions: sums of 3+ partials depend on their order
+        float[] first = null;
+        List<float[]> firstSlots = null;
+        for (int run = 0; run < 3; run++) {
+            Adadelta opt = Adadelta.builder().learningRate(1.0).epsilon(1e-4).build();
+            TrainingResult r = new Trainer(JSC, Network.mlp(5, new int[] {12}, 3), opt,
+                    new TrainingOptions(2, 40, 1, 7, 2, true)).fit(train, null);
+            List<float[]> slots = new ArrayList<>();
+            opt.variables().forEach(v -> slots.add(v.value().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT)
+                    .reshape(v.value().length()).toFloatVector()));
+            if (first == null) {
+                first = r.weights();
+                firstSlots = slots;
+            } else {
+                assertArrayEquals(first, r.weights(), "weights of run " + run);
+                for (int i = 0; i < slots.size(); i++) {
+                    assertArrayEquals(firstSlots.get(i), slots.get(i), "optimizer variable " + i + " of run " + run);
+                }
+            }
+        }
+    }
+
+    @Test
     void miniBatchTrainingLearnsALinearModel() {
         TestData data = TestData.linear(2000, 4, 2);
         TrainingData train = data.toSpark(3, 256);
