@@ -1,0 +1,128 @@
+package org.sparkadadelta.spark.checkpoint;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.sparkadadelta.optim.Optimizer;
+import org.sparkadadelta.optim.config.OptimizerSerialization;
+import org.sparkadadelta.spark.model.ParameterLayout;
+
+/**
+ * Everything a training run needs to continue bit for bit after step {@link #globalStep()}: where it is in
+ * the data, the model weights, every optimizer tensor in Keras's order, the optimizer's Keras config, the
+ * sampler's parameters and the job's config.
+ */
+public final class CheckpointState {
+    private final long globalStep;
+    private final int epoch;
+    private final long stepInEpoch;
+    private final ParameterLayout layout;
+    private final float[] weights;
+    private final List<SavedTensor> optimizerTensors;
+    private final Map<String, Object> optimizerConfig;
+    private final SamplerParams sampler;
+    private final Map<String, Object> jobConfig;
+
+    public CheckpointState(long globalStep, int epoch, long stepInEpoch, ParameterLayout layout, float[] weights,
+                           List<SavedTensor> optimizerTensors, Map<String, Object> optimizerConfig,
+                           SamplerParams sampler, Map<String, Object> jobConfig) {
+        if (weights.length != layout.size()) {
+            throw new IllegalArgumentException("The layout has " + layout.size() + " parameters, the weights "
+                    + weights.length);
+        }
+        this.globalStep = globalStep;
+        this.epoch = epoch;
+        this.stepInEpoch = stepInEpoch;
+        this.layout = layout;
+        this.weights = weights.clone();
+        this.optimizerTensors = List.copyOf(optimizerTensors);
+        this.optimizerConfig = ordered(optimizerConfig);
+        this.sampler = Objects.requireNonNull(sampler, "sampler");
+        this.jobConfig = ordered(jobConfig);
+    }
+
+    /** A snapshot of a live, built optimizer and the weights; later steps do not change it. */
+    public static CheckpointState capture(long globalStep, int epoch, long stepInEpoch, ParameterLayout layout,
+                                          float[] weights, Optimizer optimizer, SamplerParams sampler,
+                                          Map<String, Object> jobConfig) {
+        requireBuilt(optimizer);
+        List<SavedTensor> tensors = optimizer.optimizerVariables().stream().map(SavedTensor::of).toList();
+        return new CheckpointState(globalStep, epoch, stepInEpoch, layout, weights, tensors,
+                OptimizerSerialization.serialize(optimizer), sampler, jobConfig);
+    }
+
+    /**
+     * Writes the saved optimizer tensors into {@code optimizer}, built on the model's variables. Nothing is
+     * written unless every tensor matches.
+     *
+     * @throws IllegalArgumentException naming the first tensor whose path, role, dtype or shape differs
+     */
+    public void restoreInto(Optimizer optimizer) {
+        requireBuilt(optimizer);
+        List<SavedTensor> live = optimizer.optimizerVariables().stream().map(SavedTensor::of).toList();
+        for (int i = 0; i < Math.max(live.size(), optimizerTensors.size()); i++) {
+            String saved = i < optimizerTensors.size() ? optimizerTensors.get(i).signature() : "no tensor";
+            String found = i < live.size() ? live.get(i).signature() : "no variable";
+            if (!saved.equals(found)) {
+                throw new IllegalArgumentException("The checkpoint does not match the optimizer at optimizer variable "
+                        + i + ": checkpoint has " + saved + ", optimizer has " + found);
+            }
+        }
+        for (int i = 0; i < live.size(); i++) {
+            optimizer.optimizerVariables().get(i).variable().assign(optimizerTensors.get(i).toArray());
+        }
+    }
+
+    private static void requireBuilt(Optimizer optimizer) {
+        if (!optimizer.isBuilt()) {
+            throw new IllegalStateException("The optimizer '" + optimizer.name() + "' must be built first");
+        }
+    }
+
+    // Map.copyOf would refuse JSON nulls and lose the order.
+    private static Map<String, Object> ordered(Map<String, Object> map) {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    }
+
+    /** The number of completed optimizer steps. */
+    public long globalStep() {
+        return globalStep;
+    }
+
+    public int epoch() {
+        return epoch;
+    }
+
+    public long stepInEpoch() {
+        return stepInEpoch;
+    }
+
+    public ParameterLayout layout() {
+        return layout;
+    }
+
+    /** A copy of the flat weights, in layout order. */
+    public float[] weights() {
+        return weights.clone();
+    }
+
+    /** The optimizer tensors in Keras's order ({@link Optimizer#optimizerVariables()}). */
+    public List<SavedTensor> optimizerTensors() {
+        return optimizerTensors;
+    }
+
+    /** {@link OptimizerSerialization#serialize} of the optimizer. */
+    public Map<String, Object> optimizerConfig() {
+        return optimizerConfig;
+    }
+
+    public SamplerParams sampler() {
+        return sampler;
+    }
+
+    public Map<String, Object> jobConfig() {
+        return jobConfig;
+    }
+}
