@@ -1,0 +1,165 @@
+package org.sparkadadelta.spark.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkadadelta.optim.Adadelta;
+
+class CheckpointStoreTest {
+    @TempDir
+    Path dir;
+
+    private TrainingFixture run;
+    private final List<String> warnings = new ArrayList<>();
+
+    @BeforeEach
+    void train() {
+        run = new TrainingFixture(TrainingFixture.initialWeights(),
+                () -> Adadelta.builder().name("adadelta").learningRate(1.0).build());
+    }
+
+    private CheckpointStore store(int keep) throws IOException {
+        return new CheckpointStore(dir.toString(), keep, new Configuration());
+    }
+
+    /** Saves checkpoints after each of {@code steps} steps, training in between. */
+    private void saveAt(int keep, long... steps) throws IOException {
+        try (CheckpointStore store = store(keep)) {
+            long done = 0;
+            for (long step : steps) {
+                run.train((int) done, (int) step);
+                done = step;
+                store.save(run.capture(step));
+            }
+        }
+    }
+
+    private long loadNewest() throws IOException {
+        try (CheckpointStore store = store(3)) {
+            return store.loadNewestValid(warnings::add).orElseThrow().globalStep();
+        }
+    }
+
+    private Path stateFile(long step) {
+        return dir.resolve(String.format("ckpt-%012d", step)).resolve(StateArrowFile.FILE_NAME);
+    }
+
+    @Test
+    void keepsOnlyTheNewestCheckpointsAndNoCrcFiles() throws IOException {
+        saveAt(2, 1, 2, 3, 4);
+        try (CheckpointStore store = store(2)) {
+            assertEquals(List.of(3L, 4L), store.steps());
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            List<String> names = files.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted()
+                    .toList();
+            assertEquals(List.of("ckpt-000000000003/manifest.json", "ckpt-000000000003/state.arrow",
+                    "ckpt-000000000004/manifest.json", "ckpt-000000000004/state.arrow"), names);
+        }
+    }
+
+    @Test
+    void writesAnArrowFileWithOneRowPerTensorInOrder() throws IOException {
+        saveAt(1, 2);
+        byte[] bytes = Files.readAllBytes(stateFile(2));
+        try (RootAllocator allocator = new RootAllocator();
+             ArrowFileReader reader = new ArrowFileReader(new ByteArrayReadableSeekableByteChannel(bytes), allocator)) {
+            VectorSchemaRoot root = reader.getVectorSchemaRoot();
+            assertEquals(List.of("kind", "path", "name", "role", "model_variable", "dtype", "shape", "values"),
+                    root.getSchema().getFields().stream().map(f -> f.getName()).toList());
+            assertTrue(reader.loadNextBatch());
+            List<String> rows = new ArrayList<>();
+            for (int i = 0; i < root.getRowCount(); i++) {
+                rows.add(root.getVector("kind").getObject(i) + " " + root.getVector("path").getObject(i));
+            }
+            List<String> expected = new ArrayList<>(List.of("weight dense/kernel", "weight dense/bias"));
+            run.optimizer.optimizerVariables().forEach(v -> expected.add("optimizer " + v.variable().path()));
+            assertEquals(8, expected.size());
+            assertEquals(expected, rows);
+        }
+        String manifest = Files.readString(stateFile(2).resolveSibling(CheckpointManifest.FILE_NAME));
+        assertTrue(manifest.contains("\"format\" : \"spark-adadelta-checkpoint\""), manifest);
+        assertTrue(manifest.contains("\"size\" : " + bytes.length), manifest);
+    }
+
+    @Test
+    void aTruncatedStateFileFallsBackToThePreviousCheckpoint() throws IOException {
+        saveAt(3, 1, 2);
+        try (RandomAccessFile f = new RandomAccessFile(stateFile(2).toFile(), "rw")) {
+            f.setLength(f.length() - 10);
+        }
+        assertEquals(1, loadNewest());
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("ckpt-000000000002") && warnings.get(0).contains("size mismatch"),
+                warnings.get(0));
+    }
+
+    @Test
+    void aFlippedByteFallsBackToThePreviousCheckpoint() throws IOException {
+        saveAt(3, 1, 2);
+        float[] atStep1;
+        try (CheckpointStore store = store(3)) {
+            atStep1 = store.load(store.directory(1)).weights();
+        }
+        byte[] bytes = Files.readAllBytes(stateFile(2));
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(stateFile(2), bytes);
+        try (CheckpointStore store = store(3)) {
+            CheckpointState loaded = store.loadNewestValid(warnings::add).orElseThrow();
+            assertEquals(1, loaded.globalStep());
+            assertArrayEquals(TrainingFixture.bits(atStep1), TrainingFixture.bits(loaded.weights()));
+        }
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("checksum mismatch: expected SHA-256 "), warnings.get(0));
+    }
+
+    @Test
+    void aMissingOrBrokenManifestIsReportedAndSkipped() throws IOException {
+        saveAt(3, 1, 2, 3);
+        Files.delete(stateFile(3).resolveSibling(CheckpointManifest.FILE_NAME));
+        Files.writeString(stateFile(2).resolveSibling(CheckpointManifest.FILE_NAME), "{ not json",
+                StandardCharsets.UTF_8);
+        assertEquals(1, loadNewest());
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("ckpt-000000000003: no manifest.json"), warnings.get(0));
+        assertTrue(warnings.get(1).contains("ckpt-000000000002: unreadable manifest.json"), warnings.get(1));
+    }
+
+    @Test
+    void aLeftoverTemporaryDirectoryIsIgnored() throws IOException {
+        saveAt(1, 1);
+        Path leftover = dir.resolve("ckpt-000000000009._tmp-deadbeef");
+        Files.createDirectories(leftover);
+        Files.writeString(leftover.resolve(StateArrowFile.FILE_NAME), "partial");
+        try (CheckpointStore store = store(1)) {
+            assertEquals(List.of(1L), store.steps());
+        }
+        assertEquals(1, loadNewest());
+        assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void anEmptyRootHasNoCheckpoint() throws IOException {
+        try (CheckpointStore store = new CheckpointStore(dir.resolve("none").toString(), 1, new Configuration())) {
+            assertEquals(List.of(), store.steps());
+            assertTrue(store.loadNewestValid(warnings::add).isEmpty());
+        }
+    }
+}
