@@ -21,6 +21,11 @@ public final class ProgressListener implements TrainingListener {
     }
 
     @Override
+    public void onEpochStart(int epoch) {
+        bar.startEpoch(epoch);
+    }
+
+    @Override
     public void onStep(StepRecord step) {
         bar.update(step.stepInEpoch(), step.loss());
     }

@@ -1,6 +1,8 @@
 package org.sparkadadelta.spark.train;
 
+import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -10,6 +12,9 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.sparkadadelta.optim.Optimizer;
+import org.sparkadadelta.spark.checkpoint.CheckpointState;
+import org.sparkadadelta.spark.checkpoint.CheckpointStore;
+import org.sparkadadelta.spark.checkpoint.SamplerParams;
 import org.sparkadadelta.spark.data.DenseBlock;
 import org.sparkadadelta.spark.data.TrainingData;
 import org.sparkadadelta.spark.model.GradientSum;
@@ -27,6 +32,9 @@ public final class Trainer {
     private final Optimizer optimizer;
     private final TrainingOptions options;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    private CheckpointStore checkpoints;
+    private long checkpointEvery;
+    private Map<String, Object> jobConfig = Map.of();
 
     public Trainer(JavaSparkContext spark, Network network, Optimizer optimizer, TrainingOptions options) {
         this.spark = spark;
@@ -40,6 +48,20 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Saves a checkpoint every {@code everySteps} optimizer steps and after the last one (before
+     * {@code finalizeVariableValues}), with {@code jobConfig} recorded alongside.
+     */
+    public Trainer checkpointTo(CheckpointStore store, long everySteps, Map<String, Object> jobConfig) {
+        if (everySteps < 1) {
+            throw new IllegalArgumentException("checkpoint interval must be >= 1 step; got " + everySteps);
+        }
+        this.checkpoints = store;
+        this.checkpointEvery = everySteps;
+        this.jobConfig = jobConfig;
+        return this;
+    }
+
     /** Trains from the network's seeded initialisation. */
     public TrainingResult fit(TrainingData train, TrainingData validation) {
         return fit(train, validation, network.initialParameters(options.modelSeed()));
@@ -47,21 +69,52 @@ public final class Trainer {
 
     /** Trains from the given initial weights; {@code validation} may be null. */
     public TrainingResult fit(TrainingData train, TrainingData validation, float[] initialWeights) {
+        return run(train, validation, initialWeights, null);
+    }
+
+    /**
+     * Continues a run from a checkpoint: its weights, every optimizer variable, and the position in the
+     * seeded batch order, so that the rest of the run is bit-identical to an uninterrupted one. The
+     * optimizer must be a fresh one built from the same Keras config (same name, hence the same paths).
+     */
+    public TrainingResult resume(TrainingData train, TrainingData validation, CheckpointState state) {
+        return run(train, validation, state.weights(), state);
+    }
+
+    private TrainingResult run(TrainingData train, TrainingData validation, float[] initialWeights,
+            CheckpointState resumeFrom) {
         ModelDataCheck.requireCompatible(network, train, "training data");
         if (validation != null) {
             ModelDataCheck.requireCompatible(network, validation, "validation data");
         }
         DriverParameters params = new DriverParameters(network.layout(), initialWeights);
         BatchSampler sampler = new BatchSampler(train.rows(), options.batchSize(), options.shuffleSeed());
+        SamplerParams samplerParams = new SamplerParams(train.rows(), sampler.batchSize(), options.shuffleSeed());
+        long globalStep = 0;
+        int firstEpoch = 0;
+        long firstStep = 0;
+        if (resumeFrom != null) {
+            if (!resumeFrom.sampler().equals(samplerParams)) {
+                throw new IllegalArgumentException("The checkpoint at step " + resumeFrom.globalStep() + " was made "
+                        + "with " + resumeFrom.sampler() + " but this run has " + samplerParams
+                        + ": resume with the same data, batch size and shuffle seed");
+            }
+            optimizer.build(params.variables());
+            resumeFrom.restoreInto(optimizer);
+            globalStep = resumeFrom.globalStep();
+            firstEpoch = resumeFrom.epoch();
+            firstStep = resumeFrom.stepInEpoch();
+        }
         History history = new History();
         listeners.forEach(l -> l.onStart(options.epochs(), sampler.stepsPerEpoch()));
-        long globalStep = 0;
         long start = System.nanoTime();
-        for (int epoch = 0; epoch < options.epochs(); epoch++) {
+        for (int epoch = firstEpoch; epoch < options.epochs(); epoch++) {
             long epochStart = System.nanoTime();
             double weightedLoss = 0;
             long epochRows = 0;
-            for (long step = 0; step < sampler.stepsPerEpoch(); step++, globalStep++) {
+            int e = epoch;
+            listeners.forEach(l -> l.onEpochStart(e));
+            for (long step = epoch == firstEpoch ? firstStep : 0; step < sampler.stepsPerEpoch(); step++) {
                 long stepStart = System.nanoTime();
                 spark.setJobDescription(String.format("train epoch %d/%d step %d/%d", epoch + 1, options.epochs(),
                         step + 1, sampler.stepsPerEpoch()));
@@ -77,6 +130,14 @@ public final class Trainer {
                 optimizer.apply(params.split(sum.meanGradient(network.layout().size())), params.variables());
                 StepRecord record = new StepRecord(globalStep, epoch, (int) step, loss, lr, sum.count(),
                         seconds(stepStart));
+                globalStep++;
+                boolean last = epoch == options.epochs() - 1 && step == sampler.stepsPerEpoch() - 1;
+                if (checkpoints != null && (globalStep % checkpointEvery == 0 || last)) {
+                    boolean epochDone = step == sampler.stepsPerEpoch() - 1;
+                    saveCheckpoint(CheckpointState.capture(globalStep, epochDone ? epoch + 1 : epoch,
+                            epochDone ? 0 : step + 1, network.layout(), params.snapshot(), optimizer, samplerParams,
+                            jobConfig));
+                }
                 history.add(record);
                 listeners.forEach(l -> l.onStep(record));
                 weightedLoss += loss * sum.count();
@@ -90,7 +151,8 @@ public final class Trainer {
                 validationLoss = v.meanLoss();
                 validationMetric = v.metric(network.loss());
             }
-            EpochRecord record = new EpochRecord(epoch, weightedLoss / epochRows, validationLoss, validationMetric,
+            EpochRecord record = new EpochRecord(epoch, epochRows == 0 ? Double.NaN : weightedLoss / epochRows,
+                    validationLoss, validationMetric,
                     network.loss().metric(), seconds(epochStart));
             history.add(record);
             listeners.forEach(l -> l.onEpoch(record));
@@ -100,8 +162,9 @@ public final class Trainer {
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("steps", globalStep);
         metrics.put("train_seconds", seconds(start));
-        EpochRecord last = history.epochs().get(history.epochs().size() - 1);
-        metrics.put("final_train_loss", last.trainLoss());
+        if (!history.epochs().isEmpty()) {
+            metrics.put("final_train_loss", history.epochs().get(history.epochs().size() - 1).trainLoss());
+        }
         if (validation != null) {
             spark.setJobDescription("evaluate final weights");
             GradientSum v = evaluate(validation.blocks(), weights);
@@ -110,6 +173,15 @@ public final class Trainer {
         }
         spark.setJobDescription(null);
         return new TrainingResult(network, weights, history, optimizer, metrics);
+    }
+
+    private void saveCheckpoint(CheckpointState state) {
+        try {
+            checkpoints.save(state);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the checkpoint of step " + state.globalStep() + " under "
+                    + checkpoints.root() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Loss and metric of the whole dataset at the given weights. */

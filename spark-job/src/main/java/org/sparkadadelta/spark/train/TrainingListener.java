@@ -5,6 +5,10 @@ public interface TrainingListener {
     default void onStart(int epochs, long stepsPerEpoch) {
     }
 
+    /** An epoch begins (also the epoch a resumed run continues in). */
+    default void onEpochStart(int epoch) {
+    }
+
     default void onStep(StepRecord step) {
     }
 

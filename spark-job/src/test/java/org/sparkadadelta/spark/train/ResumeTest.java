@@ -1,0 +1,95 @@
+package org.sparkadadelta.spark.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.sparkadadelta.optim.Adadelta;
+import org.sparkadadelta.optim.Optimizer;
+import org.sparkadadelta.spark.SparkTestSession;
+import org.sparkadadelta.spark.checkpoint.CheckpointState;
+import org.sparkadadelta.spark.checkpoint.CheckpointStore;
+import org.sparkadadelta.spark.data.TrainingData;
+import org.sparkadadelta.spark.model.Network;
+
+/** A run interrupted mid-epoch and resumed from its newest checkpoint ends exactly like an uninterrupted one. */
+class ResumeTest {
+    private static final JavaSparkContext JSC = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
+    private static final TrainingOptions OPTIONS = new TrainingOptions(3, 40, 5, 9, 2, true); // 3 x 15 steps
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void resumedRunIsBitIdenticalToAnUninterruptedOne() throws Exception {
+        TrainingData train = TestData.blobs(600, 5, 3, 12).toSpark(3, 64);
+        Network net = Network.mlp(5, new int[] {8}, 3);
+
+        Optimizer reference = optimizer();
+        TrainingResult full = new Trainer(JSC, net, reference, OPTIONS).fit(train, null);
+
+        try (CheckpointStore store = new CheckpointStore(dir.toString(), 2, new Configuration())) {
+            Trainer interrupted = new Trainer(JSC, net, optimizer(), OPTIONS).checkpointTo(store, 7, Map.of("run", "t"))
+                    .addListener(new TrainingListener() {
+                        @Override
+                        public void onStep(StepRecord step) {
+                            if (step.step() == 23) { // crash after the 24th step, mid-epoch 2
+                                throw new IllegalStateException("simulated crash");
+                            }
+                        }
+                    });
+            assertThrows(IllegalStateException.class, () -> interrupted.fit(train, null));
+            assertEquals(List.of(14L, 21L), store.steps(), "every 7 steps, the newest 2 kept");
+
+            List<String> warnings = new ArrayList<>();
+            CheckpointState state = store.loadNewestValid(warnings::add).orElseThrow();
+            assertEquals(21, state.globalStep());
+            assertEquals(1, state.epoch());
+            assertEquals(6, state.stepInEpoch());
+            assertTrue(warnings.isEmpty(), warnings.toString());
+
+            Optimizer resumedOptimizer = optimizer();
+            TrainingResult resumed = new Trainer(JSC, net, resumedOptimizer, OPTIONS).resume(train, null, state);
+            assertArrayEquals(full.weights(), resumed.weights());
+            assertEquals(reference.iterations(), resumedOptimizer.iterations());
+            for (int i = 0; i < reference.variables().size(); i++) {
+                assertArrayEquals(values(reference, i), values(resumedOptimizer, i),
+                        reference.variables().get(i).path());
+            }
+            assertEquals(45 - 21, resumed.history().steps().size(), "only the remaining steps ran");
+        }
+    }
+
+    @Test
+    void resumingWithAnotherBatchSizeIsRefused() throws Exception {
+        TrainingData train = TestData.blobs(300, 5, 3, 13).toSpark(2, 64);
+        Network net = Network.mlp(5, new int[] {4}, 3);
+        try (CheckpointStore store = new CheckpointStore(dir.toString(), 1, new Configuration())) {
+            new Trainer(JSC, net, optimizer(), OPTIONS.withEpochs(1)).checkpointTo(store, 5, Map.of()).fit(train, null);
+            CheckpointState state = store.loadNewestValid(w -> { }).orElseThrow();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(JSC, net,
+                    optimizer(), OPTIONS.withBatchSize(50)).resume(train, null, state));
+            assertTrue(e.getMessage().contains("same data, batch size and shuffle seed"), e.getMessage());
+        }
+    }
+
+    private static Optimizer optimizer() {
+        return Adadelta.builder().name("adadelta").learningRate(1.0).epsilon(1e-4).useEma(true)
+                .gradientAccumulationSteps(2).build();
+    }
+
+    private static float[] values(Optimizer opt, int i) {
+        var v = opt.variables().get(i).value();
+        return v.castTo(DataType.FLOAT).reshape(v.length()).toFloatVector();
+    }
+}
