@@ -29,7 +29,10 @@ public record JobConfig(
         TrainingOptions training,
         Map<String, Object> optimizer,
         String outputPath,
-        boolean overwrite) {
+        boolean overwrite,
+        String checkpointPath,
+        long checkpointEverySteps,
+        int checkpointKeep) {
 
     public static JobConfig load(Path file, List<String> overrides) {
         return from(ConfigTree.load(file, overrides));
@@ -82,9 +85,19 @@ public record JobConfig(
         String outputPath = out.requiredString("path");
         boolean overwrite = out.bool("overwrite", false);
         out.requireAllKeysKnown();
+
+        ConfigTree ckpt = root.section("checkpoint");
+        String checkpointPath = ckpt.string("path", null);
+        long every = ckpt.integer("every_steps", 500);
+        int keep = (int) ckpt.integer("keep", 3);
+        if (checkpointPath != null && (every < 1 || keep < 1)) {
+            throw new IllegalArgumentException("Config keys 'checkpoint.every_steps' and 'checkpoint.keep' must be "
+                    + ">= 1; got " + every + " and " + keep);
+        }
+        ckpt.requireAllKeysKnown();
         root.requireAllKeysKnown();
         return new JobConfig(name, master, sparkConf, train, validation, test, partitions, blockRows, model, training,
-                optimizer, outputPath, overwrite);
+                optimizer, outputPath, overwrite, checkpointPath, every, keep);
     }
 
     /** A fresh optimizer from the configured Keras JSON. */

@@ -22,9 +22,11 @@ public final class TrainMain {
             System.out.println(usage());
             System.exit(args.length == 0 ? 2 : 0);
         }
+        List<String> rest = new java.util.ArrayList<>(List.of(args).subList(1, args.length));
+        boolean resume = rest.remove("--resume");
         JobConfig config;
         try {
-            config = JobConfig.load(Path.of(args[0]), List.of(args).subList(1, args.length));
+            config = JobConfig.load(Path.of(args[0]), rest);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
@@ -33,7 +35,7 @@ public final class TrainMain {
         SparkSession spark = session(config);
         int status = 0;
         try {
-            new TrainingJob(spark, config, System.out).run();
+            new TrainingJob(spark, config, System.out).run(resume);
         } catch (RuntimeException e) {
             System.err.println("error: " + e.getMessage());
             if (!(e instanceof IllegalArgumentException)) {
@@ -60,11 +62,13 @@ public final class TrainMain {
 
     static String usage() {
         return String.join("\n",
-                "usage: bin/spark-adadelta CONFIG.json [key.path=value ...]",
+                "usage: bin/spark-adadelta CONFIG.json [--resume] [key.path=value ...]",
                 "",
                 "Trains a model with Keras's Adadelta on Spark, as configured in CONFIG.json (see conf/).",
                 "Overrides replace config values; a value is parsed as JSON when it is valid JSON:",
                 "  training.epochs=3  output.path=/tmp/run  output.overwrite=true  model.hidden=[512,128]",
-                "  optimizer.config.learning_rate=0.5  spark.master=local[2]");
+                "  optimizer.config.learning_rate=0.5  spark.master=local[2]",
+                "--resume continues from the newest valid checkpoint under checkpoint.path",
+                "(set checkpoint.path, checkpoint.every_steps and checkpoint.keep to write checkpoints).");
     }
 }

@@ -5,9 +5,12 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparkadadelta.optim.Optimizer;
+import org.sparkadadelta.spark.checkpoint.CheckpointState;
+import org.sparkadadelta.spark.checkpoint.CheckpointStore;
 import org.sparkadadelta.spark.data.DataLoader;
 import org.sparkadadelta.spark.data.DataSpec;
 import org.sparkadadelta.spark.data.TrainingData;
@@ -37,7 +40,16 @@ public final class TrainingJob {
         this.console = console;
     }
 
+    /** Trains from scratch (writing checkpoints if configured). */
     public TrainingResult run() {
+        return run(false);
+    }
+
+    /**
+     * @param resume continue from the newest valid checkpoint under {@code checkpoint.path} (corrupt ones are
+     *               reported and skipped); without one, start from scratch
+     */
+    public TrainingResult run(boolean resume) {
         try (OutputDirectory out = OutputDirectory.create(config.outputPath(), config.overwrite(),
                 spark.sparkContext().hadoopConfiguration())) {
             TrainingData train = load(config.train());
@@ -51,7 +63,15 @@ public final class TrainingJob {
                     config.training().batchSize() <= 0 ? "full" : config.training().batchSize());
             Trainer trainer = new Trainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), network, optimizer,
                     config.training()).addListener(new ProgressListener(console, System.console() != null));
-            TrainingResult result = trainer.fit(train, validation);
+            TrainingResult result = withCheckpoints(trainer, resume, store -> {
+                Optional<CheckpointState> state = resume ? store.loadNewestValid(w -> console.println("warning: " + w))
+                        : Optional.empty();
+                if (resume && state.isEmpty()) {
+                    console.println("No checkpoint under " + config.checkpointPath() + ": starting from scratch");
+                }
+                state.ifPresent(c -> console.println("Resuming from the checkpoint of step " + c.globalStep()));
+                return state.isPresent() ? trainer.resume(train, validation, state.get()) : trainer.fit(train, validation);
+            });
             Map<String, Object> metrics = new LinkedHashMap<>(result.metrics());
             if (test != null) {
                 GradientSum t = trainer.evaluate(test.blocks(), result.weights());
@@ -67,6 +87,26 @@ public final class TrainingJob {
             throw new UncheckedIOException("Cannot write the output directory " + config.outputPath() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** A run with or without a checkpoint store, which is closed afterwards. */
+    private TrainingResult withCheckpoints(Trainer trainer, boolean resume, CheckpointedRun run) throws IOException {
+        if (config.checkpointPath() == null) {
+            if (resume) {
+                throw new IllegalArgumentException("--resume needs checkpoint.path in the config");
+            }
+            return run.train(null);
+        }
+        try (CheckpointStore store = new CheckpointStore(config.checkpointPath(), config.checkpointKeep(),
+                spark.sparkContext().hadoopConfiguration())) {
+            trainer.checkpointTo(store, config.checkpointEverySteps(), Map.of("name", config.name()));
+            return run.train(store);
+        }
+    }
+
+    @FunctionalInterface
+    private interface CheckpointedRun {
+        TrainingResult train(CheckpointStore store) throws IOException;
     }
 
     private TrainingData load(DataSpec spec) {

@@ -55,6 +55,38 @@ class TrainingJobTest {
     }
 
     @Test
+    void checkpointsAreWrittenAndResumeContinuesFromTheNewest() throws Exception {
+        Path csv = blobsCsv(dir.resolve("train.csv"), 300, 3);
+        ObjectNode c = config(csv, dir.resolve("run"), "\"mlp\"", 3);
+        c.putObject("checkpoint").put("path", dir.resolve("ckpt").toString()).put("every_steps", 7).put("keep", 2);
+        TrainingResult first = run(c, new ByteArrayOutputStream());
+        try (Stream<Path> ckpts = Files.list(dir.resolve("ckpt"))) {
+            assertEquals(List.of("ckpt-000000000014", "ckpt-000000000020"),
+                    ckpts.map(p -> p.getFileName().toString()).sorted().toList(), "every 7 steps and the last, keep 2");
+        }
+        // Resuming from the final checkpoint runs no step and finalizes to the same weights.
+        c.with("output").put("path", dir.resolve("run2").toString());
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        TrainingResult resumed = new TrainingJob(SparkTestSession.get(), JobConfig.from(ConfigTree.fromNode(c,
+                List.of())), new PrintStream(console, true, StandardCharsets.UTF_8)).run(true);
+        assertTrue(console.toString(StandardCharsets.UTF_8).contains("Resuming from the checkpoint of step 20"),
+                console.toString(StandardCharsets.UTF_8));
+        assertEquals(0, resumed.history().steps().size());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(first.weights(), resumed.weights());
+    }
+
+    @Test
+    void resumeWithoutACheckpointPathIsAConfigError() throws Exception {
+        Path csv = blobsCsv(dir.resolve("train.csv"), 100, 3);
+        JobConfig c = JobConfig.from(ConfigTree.fromNode(config(csv, dir.resolve("run"), "\"mlp\"", 3), List.of()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainingJob(
+                SparkTestSession.get(), c, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                .run(true));
+        assertTrue(e.getMessage().contains("checkpoint.path"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("run")));
+    }
+
+    @Test
     void anExistingOutputIsRefusedBeforeAnyWork() throws Exception {
         Path out = Files.createDirectories(dir.resolve("taken"));
         Files.writeString(out.resolve("keep.txt"), "previous run");
