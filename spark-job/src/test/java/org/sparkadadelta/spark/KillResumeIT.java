@@ -59,6 +59,9 @@ class KillResumeIT {
             }
         }
         assertArrayEquals(weights(fullOut), weights(killedOut), "final weights.arrow (after finalize: EMA weights)");
+        // Same values, same bytes: the two runs ran in different JVMs, and the manifest's checksums must agree.
+        assertArrayEquals(Files.readAllBytes(fullOut.resolve("weights.arrow")),
+                Files.readAllBytes(killedOut.resolve("weights.arrow")), "weights.arrow bytes");
     }
 
     private static float[] weights(Path out) throws Exception {

@@ -46,7 +46,8 @@ public final class StateArrowFile {
                 utf8("role", true), utf8("model_variable", true), utf8("dtype", false),
                 list("shape", new ArrowType.Int(64, true)),
                 list("values", new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE))),
-                Map.of("format", "spark-adadelta-checkpoint-state", "format_version", "1"));
+                // Ordered, so that identical states give identical bytes (Map.of's order varies per JVM).
+                new java.util.TreeMap<>(Map.of("format", "spark-adadelta-checkpoint-state", "format_version", "1")));
     }
 
     private static Field utf8(String name, boolean nullable) {

@@ -47,8 +47,9 @@ import org.sparkadadelta.spark.model.VariableSpec;
 public final class WeightsFile {
     public static final String FILE_NAME = "weights.arrow";
     public static final String DTYPE = "float32";
-    private static final Map<String, String> METADATA = Map.of("format", "spark-adadelta-weights",
-            "format_version", "1");
+    // Ordered: Map.of's iteration order changes from JVM to JVM, and with it the file's bytes and checksum.
+    private static final Map<String, String> METADATA = new java.util.TreeMap<>(Map.of("format",
+            "spark-adadelta-weights", "format_version", "1"));
 
     /** Weights read back, with the layout the file describes (offsets assigned in file order). */
     public record Contents(ParameterLayout layout, float[] values) {
