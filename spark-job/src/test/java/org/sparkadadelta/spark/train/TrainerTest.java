@@ -38,13 +38,7 @@ class TrainerTest {
         for (int step = 0; step < 4; step++) {
             GradientSum sum = new GradientSum();
             net.accumulate(flat(vars), data.features, data.labels, data.rows, sum);
-            float[] g = sum.meanGradient(net.layout().size());
-            List<INDArray> grads = new ArrayList<>();
-            for (VariableSpec v : net.layout().variables()) {
-                float[] part = java.util.Arrays.copyOfRange(g, v.offset(), v.offset() + v.size());
-                grads.add(Nd4j.createFromArray(part).reshape(v.shape()));
-            }
-            reference.apply(grads, vars);
+            reference.apply(split(net, sum.meanGradient(net.layout().size())), vars);
         }
         assertArrayEquals(flat(vars), result.weights());
         assertEquals(4, result.optimizer().iterations());
@@ -173,12 +167,23 @@ class TrainerTest {
     }
 
     private static List<Variable> variables(Network net, float[] weights) {
+        List<INDArray> tensors = split(net, weights);
         List<Variable> vars = new ArrayList<>();
-        for (VariableSpec v : net.layout().variables()) {
-            float[] part = java.util.Arrays.copyOfRange(weights, v.offset(), v.offset() + v.size());
-            vars.add(new Variable(v.name(), v.path(), Nd4j.createFromArray(part).reshape(v.shape())));
+        for (int i = 0; i < tensors.size(); i++) {
+            VariableSpec v = net.layout().variables().get(i);
+            vars.add(new Variable(v.name(), v.path(), tensors.get(i)));
         }
         return vars;
+    }
+
+    /** A flat vector cut into one tensor per variable of the network's layout. */
+    private static List<INDArray> split(Network net, float[] flat) {
+        List<INDArray> out = new ArrayList<>();
+        for (VariableSpec v : net.layout().variables()) {
+            float[] part = java.util.Arrays.copyOfRange(flat, v.offset(), v.offset() + v.size());
+            out.add(Nd4j.createFromArray(part).reshape(v.shape()));
+        }
+        return out;
     }
 
     private static float[] flat(List<Variable> vars) {
