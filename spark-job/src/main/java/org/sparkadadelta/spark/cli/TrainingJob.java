@@ -21,6 +21,7 @@ import org.sparkadadelta.spark.output.OutputDirectory;
 import org.sparkadadelta.spark.output.RunOutputs;
 import org.sparkadadelta.spark.output.RunResult;
 import org.sparkadadelta.spark.train.ProgressListener;
+import org.sparkadadelta.spark.train.SparkRecoveries;
 import org.sparkadadelta.spark.train.Trainer;
 import org.sparkadadelta.spark.train.TrainingResult;
 
@@ -51,7 +52,8 @@ public final class TrainingJob {
      */
     public TrainingResult run(boolean resume) {
         try (OutputDirectory out = OutputDirectory.create(config.outputPath(), config.overwrite(),
-                spark.sparkContext().hadoopConfiguration())) {
+                spark.sparkContext().hadoopConfiguration());
+                SparkRecoveries recoveries = SparkRecoveries.register(spark.sparkContext())) {
             TrainingData train = load(config.train());
             TrainingData validation = config.validation() == null ? null : load(config.validation());
             TrainingData test = config.test() == null ? null
@@ -77,6 +79,12 @@ public final class TrainingJob {
                 GradientSum t = trainer.evaluate(test.blocks(), result.weights());
                 metrics.put("test_loss", t.meanLoss());
                 metrics.put("test_" + network.loss().metric(), t.metric(network.loss()));
+            }
+            metrics.put("failed_task_attempts", recoveries.failedTaskAttempts());
+            metrics.put("executors_removed", recoveries.executorsRemoved());
+            if (recoveries.failedTaskAttempts() > 0 || recoveries.executorsRemoved() > 0) {
+                console.printf("Spark recovered from %d failed task attempts and %d lost executors%n",
+                        recoveries.failedTaskAttempts(), recoveries.executorsRemoved());
             }
             RunOutputs.write(out, new RunResult(config.name(), network.layout(), result.weights(), result.history(),
                     OptimizerState.of(optimizer), network.describe(), datasetInfo(train, validation, test), metrics));

@@ -27,6 +27,8 @@ import org.sparkadadelta.spark.model.Network;
  * {@code finalizeVariableValues}, as Keras's {@code fit()} does.
  */
 public final class Trainer {
+    private static final long NOT_A_TRAINING_STEP = -1;
+
     private final JavaSparkContext spark;
     private final Network network;
     private final Optimizer optimizer;
@@ -118,7 +120,7 @@ public final class Trainer {
                 long stepStart = System.nanoTime();
                 spark.setJobDescription(String.format("train epoch %d/%d step %d/%d", epoch + 1, options.epochs(),
                         step + 1, sampler.stepsPerEpoch()));
-                GradientSum sum = gradientOfStep(train.blocks(), params.snapshot(), sampler, epoch, step);
+                GradientSum sum = gradientOfStep(train.blocks(), params.snapshot(), sampler, epoch, step, globalStep);
                 double loss = sum.meanLoss();
                 if (!Double.isFinite(loss) && options.stopOnDivergence()) {
                     throw new DivergenceException("Training diverged: the mean loss of epoch " + (epoch + 1)
@@ -187,7 +189,7 @@ public final class Trainer {
     /** Loss and metric of the whole dataset at the given weights. */
     public GradientSum evaluate(JavaRDD<DenseBlock> blocks, float[] weights) {
         Network net = network;
-        return sumOverPartitions(blocks, weights, (w, it, sum) -> {
+        return sumOverPartitions(blocks, weights, NOT_A_TRAINING_STEP, (w, it, sum) -> {
             Network.Weights unpacked = net.weights(w);
             while (it.hasNext()) {
                 DenseBlock block = it.next();
@@ -197,9 +199,9 @@ public final class Trainer {
     }
 
     private GradientSum gradientOfStep(JavaRDD<DenseBlock> blocks, float[] weights, BatchSampler sampler, int epoch,
-            long step) {
+            long step, long globalStep) {
         Network net = network;
-        return sumOverPartitions(blocks, weights, (w, it, sum) -> {
+        return sumOverPartitions(blocks, weights, globalStep, (w, it, sum) -> {
             Network.Weights unpacked = net.weights(w);
             if (sampler.isFullBatch()) { // every row: block by block rather than copied
                 while (it.hasNext()) {
@@ -222,9 +224,11 @@ public final class Trainer {
     /**
      * Broadcasts the weights, sums every partition and combines the sums with one {@code treeAggregate} in a
      * fixed tree over partition indices (so the result does not depend on task completion order), then drops
-     * the broadcast.
+     * the broadcast. {@code trainingStep} (the global step, or {@link #NOT_A_TRAINING_STEP}) only tells the
+     * test-only {@link InjectedFaults} hook where it is.
      */
-    private GradientSum sumOverPartitions(JavaRDD<DenseBlock> blocks, float[] weights, PartitionSum f) {
+    private GradientSum sumOverPartitions(JavaRDD<DenseBlock> blocks, float[] weights, long trainingStep,
+            PartitionSum f) {
         Broadcast<float[]> bc = spark.broadcast(weights);
         int partitions = blocks.getNumPartitions();
         try {
@@ -232,6 +236,9 @@ public final class Trainer {
                 NativeThreads.limit();
                 GradientSum sum = new GradientSum();
                 f.addTo(bc.value(), it, sum);
+                if (trainingStep != NOT_A_TRAINING_STEP) {
+                    InjectedFaults.atEndOfTask(trainingStep, index);
+                }
                 return List.of(new PartitionTreeSum(partitions).add(index, sum)).iterator();
             }, false).treeAggregate(new PartitionTreeSum(partitions), PartitionTreeSum::merge,
                     PartitionTreeSum::merge, options.treeDepth()).total();

@@ -17,10 +17,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.apache.spark.SparkContext;
+import org.apache.spark.SparkException;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkadadelta.spark.SparkTestSession;
+import org.sparkadadelta.spark.train.InjectedFaults;
 import org.sparkadadelta.spark.train.TrainingResult;
 
 /** The whole job, from a config to a committed output directory, on a real local SparkSession. */
@@ -40,6 +43,7 @@ class TrainingJobTest {
 
         assertTrue((double) r.metrics().get("validation_accuracy") > 0.9, r.metrics().toString());
         assertTrue((double) r.metrics().get("test_accuracy") > 0.9, r.metrics().toString());
+        assertEquals(0L, r.metrics().get("failed_task_attempts"), r.metrics().toString());
         try (Stream<Path> files = Files.list(out)) {
             List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
             assertEquals(List.of("_SUCCESS", "history_epochs.csv", "history_steps.csv", "loss.png", "manifest.json",
@@ -105,6 +109,24 @@ class TrainingJobTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> run(config(csv, out, "\"mlp\"", 2), new ByteArrayOutputStream()));
         assertTrue(e.getMessage().contains("labels in [0, 2], but the model has 2 classes"), e.getMessage());
+        assertFalse(Files.exists(out));
+        assertNoLeftovers(out);
+    }
+
+    @Test
+    void aFailedTaskWithoutRetriesFailsTheRunNamingTheCauseAndLeavesNoOutput() throws Exception {
+        Path csv = blobsCsv(dir.resolve("train.csv"), 200, 3);
+        Path out = dir.resolve("run");
+        SparkContext sc = SparkTestSession.get().sparkContext();
+        // The shared session is local[2], one attempt per task: the injected failure cannot be retried.
+        sc.setLocalProperty(InjectedFaults.KEY, "fail-task:step=5:partition=1");
+        try {
+            SparkException e = assertThrows(SparkException.class,
+                    () -> run(config(csv, out, "\"mlp\"", 3), new ByteArrayOutputStream()));
+            assertTrue(e.getMessage().contains("injected fault fail-task:step=5:partition=1"), e.getMessage());
+        } finally {
+            sc.setLocalProperty(InjectedFaults.KEY, null);
+        }
         assertFalse(Files.exists(out));
         assertNoLeftovers(out);
     }
