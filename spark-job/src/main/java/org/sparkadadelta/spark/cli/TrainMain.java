@@ -48,8 +48,15 @@ public final class TrainMain {
         System.exit(status);
     }
 
-    /** A session for the job; spark-submit's {@code --master} wins over the config's {@code spark.master}. */
     static SparkSession session(JobConfig config) {
+        return SparkSession.builder().config(sparkConf(config)).getOrCreate();
+    }
+
+    /**
+     * The job's Spark settings: spark-submit's (and the JVM's {@code spark.*} properties) first, so that its
+     * {@code --master} wins over the config's {@code spark.master}; then the config's {@code spark.conf}.
+     */
+    static SparkConf sparkConf(JobConfig config) {
         SparkConf conf = new SparkConf().setAppName(config.name());
         if (!conf.contains("spark.master")) {
             conf.setMaster(config.sparkMaster());
@@ -57,7 +64,12 @@ public final class TrainMain {
         for (Map.Entry<String, String> e : config.sparkConf().entrySet()) {
             conf.set(e.getKey(), e.getValue());
         }
-        return SparkSession.builder().config(conf).getOrCreate();
+        if (conf.get("spark.master").startsWith("local")) {
+            // Local mode talks only to itself: stay on loopback whatever the host name resolves to.
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+        }
+        return conf;
     }
 
     static String usage() {

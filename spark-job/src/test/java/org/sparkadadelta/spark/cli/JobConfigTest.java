@@ -1,12 +1,14 @@
 package org.sparkadadelta.spark.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkadadelta.optim.Adadelta;
@@ -27,6 +29,22 @@ class JobConfigTest {
         Optimizer opt = c.newOptimizer(m -> { });
         assertEquals(1.0, opt.learningRateValue(), "cosine decay starts at 1.0");
         assertEquals(0.95, ((Adadelta) opt).rho());
+    }
+
+    @Test
+    void localModeStaysOnLoopbackAndAClusterMasterDoesNot() {
+        SparkConf local = TrainMain.sparkConf(JobConfig.load(FASHION, List.of("spark.master=local[3]")));
+        assertEquals("local[3]", local.get("spark.master"));
+        assertEquals("127.0.0.1", local.get("spark.driver.host"));
+        assertEquals("127.0.0.1", local.get("spark.driver.bindAddress"));
+        // On a cluster the executors must reach the driver: no loopback address is forced on it.
+        SparkConf cluster = TrainMain.sparkConf(JobConfig.load(FASHION, List.of("spark.master=spark://10.1.2.3:7077")));
+        assertEquals("spark://10.1.2.3:7077", cluster.get("spark.master"));
+        assertFalse(cluster.contains("spark.driver.host"));
+        // The config's own setting wins in local mode too.
+        SparkConf chosen = TrainMain.sparkConf(JobConfig.load(FASHION, List.of("spark.master=local[2]",
+                "spark.conf={\"spark.driver.host\": \"10.0.0.5\"}")));
+        assertEquals("10.0.0.5", chosen.get("spark.driver.host"));
     }
 
     @Test

@@ -1,0 +1,119 @@
+package org.sparkadadelta.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.sparkadadelta.spark.checkpoint.CheckpointState;
+import org.sparkadadelta.spark.checkpoint.CheckpointStore;
+import org.sparkadadelta.spark.checkpoint.SavedTensor;
+import org.sparkadadelta.spark.output.WeightsFile;
+
+/**
+ * Runs the real launcher, {@code bin/spark-adadelta} (spark-submit of the packaged job jar), in its own
+ * JVM, for the integration tests, and compares what two runs left behind.
+ */
+final class Launcher {
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final Path LAUNCHER = ROOT.resolve("spark-job/target/launcher");
+
+    private Launcher() {
+    }
+
+    /** One run's output directory and checkpoint directory, and where its console goes. */
+    record Run(Path output, Path checkpoints, Path log) {
+        static Run under(Path dir, String name) {
+            return new Run(dir.resolve(name), dir.resolve(name + "-ckpt"), dir.resolve(name + ".log"));
+        }
+    }
+
+    /** The JVM flags every project JVM runs with (Spark's module options). */
+    static List<String> jvmFlags() throws IOException {
+        return Arrays.asList(Files.readString(LAUNCHER.resolve("jvm-flags.txt")).trim().split("\\s+"));
+    }
+
+    /**
+     * Starts {@code bin/spark-adadelta CONFIG [--resume] output.path=.. checkpoint.path=..} with extra
+     * spark-submit arguments ({@code SUBMIT_ARGS}, may be empty).
+     */
+    static Process start(Path config, Run run, boolean resume, String submitArgs) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/spark-adadelta").toString(), config.toString()));
+        if (resume) {
+            cmd.add("--resume");
+        }
+        cmd.add("output.path=" + run.output());
+        cmd.add("checkpoint.path=" + run.checkpoints());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(run.log().toFile()));
+        pb.environment().put("SUBMIT_ARGS", submitArgs);
+        return pb.start();
+    }
+
+    /** Runs to the end and fails the test, with the log's tail, unless the job succeeded. */
+    static void runToCompletion(Path config, Run run, boolean resume, String submitArgs) throws Exception {
+        Process p = start(config, run, resume, submitArgs);
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new AssertionError("run did not finish within 10 minutes:\n" + tail(run.log()));
+        }
+        if (p.exitValue() != 0) {
+            throw new AssertionError("run failed (exit " + p.exitValue() + "):\n" + tail(run.log()));
+        }
+    }
+
+    /**
+     * Asserts that two runs ended bit-identical: the last checkpoint (weights and every optimizer variable,
+     * before finalize) and the written weights (after finalize), decoded and as bytes.
+     */
+    static void assertSameResult(Run expected, Run actual) throws Exception {
+        try (CheckpointStore a = new CheckpointStore(expected.checkpoints().toString(), 1, new Configuration());
+                CheckpointStore b = new CheckpointStore(actual.checkpoints().toString(), 1, new Configuration())) {
+            CheckpointState x = newest(a, expected.checkpoints());
+            CheckpointState y = newest(b, actual.checkpoints());
+            assertEquals(x.globalStep(), y.globalStep(), "steps");
+            assertArrayEquals(x.weights(), y.weights(), "checkpointed weights");
+            List<SavedTensor> xs = x.optimizerTensors();
+            List<SavedTensor> ys = y.optimizerTensors();
+            assertEquals(xs.size(), ys.size(), "optimizer variables");
+            for (int i = 0; i < xs.size(); i++) {
+                assertEquals(xs.get(i).path(), ys.get(i).path());
+                assertArrayEquals(xs.get(i).values(), ys.get(i).values(), xs.get(i).path());
+            }
+        }
+        assertArrayEquals(weights(expected.output()), weights(actual.output()), "final weights.arrow values");
+        // Same values, same bytes, even from different JVMs: the manifests' checksums must agree too.
+        assertArrayEquals(Files.readAllBytes(expected.output().resolve("weights.arrow")),
+                Files.readAllBytes(actual.output().resolve("weights.arrow")), "weights.arrow bytes");
+    }
+
+    static void assertNoOutput(Run run) {
+        assertTrue(!Files.exists(run.output()), "an unfinished run leaves no output at " + run.output());
+    }
+
+    private static float[] weights(Path out) throws Exception {
+        try (InputStream in = Files.newInputStream(out.resolve("weights.arrow"))) {
+            return WeightsFile.read(in).values();
+        }
+    }
+
+    private static CheckpointState newest(CheckpointStore store, Path where) throws Exception {
+        List<String> warnings = new ArrayList<>();
+        return store.loadNewestValid(warnings::add).orElseThrow(() -> new AssertionError("no valid checkpoint in "
+                + where + " (" + (Files.exists(where) ? List.of(where.toFile().list()) : "missing") + "): " + warnings));
+    }
+
+    static String tail(Path log) throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+}
