@@ -10,34 +10,42 @@ import java.util.List;
 import java.util.Map;
 import org.sparkadadelta.optim.config.KerasJson;
 import org.sparkadadelta.spark.output.FileChecksums;
+import org.sparkadadelta.spark.train.History;
 
 /**
  * A checkpoint's {@code manifest.json}:
  * <pre>{@code
- * { "format" : "spark-adadelta-checkpoint", "format_version" : 1,
+ * { "format" : "spark-adadelta-checkpoint", "format_version" : 2,
  *   "step" : 120, "epoch" : 2, "step_in_epoch" : 3,
  *   "sampler" : { "rows" : 60000, "batch_size" : 128, "shuffle_seed" : 7 },
  *   "optimizer" : { ...Keras config... }, "job" : { ... },
  *   "tensors" : [ { "kind" : "weight", "path" : "dense/kernel", "dtype" : "float32", "shape" : [ 3, 2 ] }, ... ],
- *   "state_file" : { "name" : "state.arrow", "size" : 1234, "sha256" : "..." } }
+ *   "state_file" : { "name" : "state.arrow", "size" : 1234, "sha256" : "..." },
+ *   "history" : { "steps_file" : { "name" : "history_steps.csv", "size" : 90, "sha256" : "..." },
+ *                 "epochs_file" : { "name" : "history_epochs.csv", "size" : 60, "sha256" : "..." } } }
  * }</pre>
+ * Version 1, written before checkpoints kept the history, has no {@code history}; it is still read.
  */
 final class CheckpointManifest {
     static final String FILE_NAME = "manifest.json";
     static final String FORMAT = "spark-adadelta-checkpoint";
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
+    /** The version without {@code history}. */
+    static final int NO_HISTORY_VERSION = 1;
 
     private CheckpointManifest() {
     }
 
     static void write(CheckpointState state, StateArrowFile.Contents tensors, FileChecksums.Entry stateFile,
-                      OutputStream out) throws IOException {
+                      HistoryFiles historyFiles, OutputStream out) throws IOException {
         SamplerParams s = state.sampler();
         Map<String, Object> m = object("format", FORMAT, "format_version", FORMAT_VERSION,
                 "step", state.globalStep(), "epoch", state.epoch(), "step_in_epoch", state.stepInEpoch(),
                 "sampler", object("rows", s.rows(), "batch_size", s.batchSize(), "shuffle_seed", s.shuffleSeed()),
                 "optimizer", state.optimizerConfig(), "job", state.jobConfig(), "tensors", tensorList(tensors),
-                "state_file", object("name", stateFile.name(), "size", stateFile.size(), "sha256", stateFile.sha256()));
+                "state_file", describe(stateFile),
+                "history", object("steps_file", describe(historyFiles.steps()),
+                        "epochs_file", describe(historyFiles.epochs())));
         out.write((KerasJson.write(m, true) + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
@@ -53,6 +61,10 @@ final class CheckpointManifest {
         return object("kind", kind, "path", t.path(), "dtype", t.dtype(), "shape", t.shape());
     }
 
+    private static Map<String, Object> describe(FileChecksums.Entry file) {
+        return object("name", file.name(), "size", file.size(), "sha256", file.sha256());
+    }
+
     private static Map<String, Object> object(Object... keysAndValues) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
@@ -64,21 +76,45 @@ final class CheckpointManifest {
     /** Parses a manifest and checks its format. */
     static Map<String, Object> read(InputStream in) throws IOException {
         Map<String, Object> m = KerasJson.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        if (!FORMAT.equals(m.get("format")) || !Integer.valueOf(FORMAT_VERSION).equals(m.get("format_version"))) {
-            throw new IllegalArgumentException("not a " + FORMAT + " version " + FORMAT_VERSION + " manifest (format "
-                    + m.get("format") + ", version " + m.get("format_version") + ")");
+        Object version = m.get("format_version");
+        if (!FORMAT.equals(m.get("format")) || !(Integer.valueOf(FORMAT_VERSION).equals(version)
+                || Integer.valueOf(NO_HISTORY_VERSION).equals(version))) {
+            throw new IllegalArgumentException("not a " + FORMAT + " version " + NO_HISTORY_VERSION + " or "
+                    + FORMAT_VERSION + " manifest (format " + m.get("format") + ", version " + version + ")");
         }
         return m;
     }
 
     /** The size and SHA-256 of {@code state.arrow} the manifest promises. */
     static FileChecksums.Entry stateFile(Map<String, Object> manifest) {
-        Map<String, Object> f = map(manifest, "state_file");
+        return entry(map(manifest, "state_file"));
+    }
+
+    /** The size and SHA-256 of the two history tables a manifest promises. */
+    record HistoryFiles(FileChecksums.Entry steps, FileChecksums.Entry epochs) {
+    }
+
+    /**
+     * The history files the manifest promises; null for a version 1 manifest, which has none. A current
+     * manifest without them is an error, not a checkpoint without history.
+     */
+    static HistoryFiles historyFiles(Map<String, Object> manifest) {
+        if (Integer.valueOf(NO_HISTORY_VERSION).equals(manifest.get("format_version"))) {
+            return null;
+        }
+        Map<String, Object> h = map(manifest, "history");
+        return new HistoryFiles(entry(map(h, "steps_file")), entry(map(h, "epochs_file")));
+    }
+
+    private static FileChecksums.Entry entry(Map<String, Object> f) {
         return new FileChecksums.Entry((String) f.get("name"), number(f, "size"), (String) f.get("sha256"));
     }
 
-    /** The state described by the manifest with the tensors of its (verified) state file. */
-    static CheckpointState toState(Map<String, Object> manifest, StateArrowFile.Contents tensors) {
+    /**
+     * The state described by the manifest with the tensors of its (verified) state file and the history of
+     * its (verified) history files, or null without them.
+     */
+    static CheckpointState toState(Map<String, Object> manifest, StateArrowFile.Contents tensors, History history) {
         // Compare as JSON text: parsed numbers and written long[]s differ as Java objects.
         if (!KerasJson.write(tensorList(tensors)).equals(KerasJson.write(manifest.get("tensors")))) {
             throw new IllegalArgumentException("the tensors of " + StateArrowFile.FILE_NAME
@@ -89,7 +125,7 @@ final class CheckpointManifest {
                 number(manifest, "step_in_epoch"), WeightTensors.layout(tensors.weights()),
                 WeightTensors.values(tensors.weights()), tensors.optimizer(), map(manifest, "optimizer"),
                 new SamplerParams(number(s, "rows"), number(s, "batch_size"), number(s, "shuffle_seed")),
-                map(manifest, "job"));
+                map(manifest, "job"), history);
     }
 
     @SuppressWarnings("unchecked")

@@ -5,14 +5,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.sparkadadelta.optim.Optimizer;
 import org.sparkadadelta.optim.config.OptimizerSerialization;
 import org.sparkadadelta.spark.model.ParameterLayout;
+import org.sparkadadelta.spark.train.History;
+import org.sparkadadelta.spark.train.StepRecord;
 
 /**
  * Everything a training run needs to continue bit for bit after step {@link #globalStep()}: where it is in
  * the data, the model weights, every optimizer tensor in Keras's order, the optimizer's Keras config, the
- * sampler's parameters and the job's config.
+ * sampler's parameters and the job's config; and the run's {@link History} up to that step, so that a resumed
+ * run's history, including the train loss of the epoch it resumes in, is the uninterrupted run's.
  */
 public final class CheckpointState {
     private final long globalStep;
@@ -24,13 +28,24 @@ public final class CheckpointState {
     private final Map<String, Object> optimizerConfig;
     private final SamplerParams sampler;
     private final Map<String, Object> jobConfig;
+    private final History history;
 
+    /**
+     * @param history the records up to {@code globalStep}, or null if unknown (a checkpoint written before
+     *                histories were saved)
+     * @throws IllegalArgumentException if the weights do not fit the layout, or the history's last step is not
+     *                                  the one before {@code globalStep}
+     */
     public CheckpointState(long globalStep, int epoch, long stepInEpoch, ParameterLayout layout, float[] weights,
                            List<SavedTensor> optimizerTensors, Map<String, Object> optimizerConfig,
-                           SamplerParams sampler, Map<String, Object> jobConfig) {
+                           SamplerParams sampler, Map<String, Object> jobConfig, History history) {
         if (weights.length != layout.size()) {
             throw new IllegalArgumentException("The layout has " + layout.size() + " parameters, the weights "
                     + weights.length);
+        }
+        if (history != null && !history.steps().isEmpty() && lastStep(history) != globalStep - 1) {
+            throw new IllegalArgumentException("The history of the checkpoint at step " + globalStep
+                    + " ends with step " + lastStep(history) + ", not " + (globalStep - 1));
         }
         this.globalStep = globalStep;
         this.epoch = epoch;
@@ -41,16 +56,23 @@ public final class CheckpointState {
         this.optimizerConfig = ordered(optimizerConfig);
         this.sampler = Objects.requireNonNull(sampler, "sampler");
         this.jobConfig = ordered(jobConfig);
+        this.history = history == null ? null : history.copy();
     }
 
-    /** A snapshot of a live, built optimizer and the weights; later steps do not change it. */
+    private static long lastStep(History history) {
+        List<StepRecord> steps = history.steps();
+        return steps.get(steps.size() - 1).step();
+    }
+
+    /** A snapshot of a live, built optimizer, the weights and the history; later steps do not change it. */
     public static CheckpointState capture(long globalStep, int epoch, long stepInEpoch, ParameterLayout layout,
                                           float[] weights, Optimizer optimizer, SamplerParams sampler,
-                                          Map<String, Object> jobConfig) {
+                                          Map<String, Object> jobConfig, History history) {
         requireBuilt(optimizer);
         List<SavedTensor> tensors = optimizer.optimizerVariables().stream().map(SavedTensor::of).toList();
         return new CheckpointState(globalStep, epoch, stepInEpoch, layout, weights, tensors,
-                OptimizerSerialization.serialize(optimizer), sampler, jobConfig);
+                OptimizerSerialization.serialize(optimizer), sampler, jobConfig, Objects.requireNonNull(history,
+                "history"));
     }
 
     /**
@@ -124,5 +146,14 @@ public final class CheckpointState {
 
     public Map<String, Object> jobConfig() {
         return jobConfig;
+    }
+
+    /**
+     * A copy of the run's history up to {@link #globalStep()}: every step and every finished epoch (a run
+     * resumed from a checkpoint without one has only the records since). Empty if the checkpoint has no
+     * history, being older than that part of the format.
+     */
+    public Optional<History> history() {
+        return Optional.ofNullable(history).map(History::copy);
     }
 }

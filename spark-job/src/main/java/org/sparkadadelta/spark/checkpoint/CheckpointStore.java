@@ -1,14 +1,17 @@
 package org.sparkadadelta.spark.checkpoint;
 
+import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -18,22 +21,33 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.sparkadadelta.spark.output.FileChecksums;
+import org.sparkadadelta.spark.output.HistoryCsv;
+import org.sparkadadelta.spark.train.History;
 
 /**
  * Checkpoints under a root directory on any Hadoop file system: {@code <root>/ckpt-<12-digit step>/} with
- * {@code state.arrow} and {@code manifest.json}. Each is written into a sibling {@code ckpt-..._tmp-<random>}
+ * {@code state.arrow}, the history tables {@code history_steps.csv} and {@code history_epochs.csv}
+ * ({@link HistoryCsv}) and {@code manifest.json}. Each is written into a sibling {@code ckpt-..._tmp-<random>}
  * and renamed into place, so a directory with the final name is complete (short of later corruption, which
- * the manifest's size and SHA-256 detect). Only the newest {@code keep} checkpoints are kept.
+ * the manifest's sizes and SHA-256s detect). Only the newest {@code keep} checkpoints are kept.
+ *
+ * <p>Assumes that one driver at a time writes a store (a run and its resumption follow each other): each
+ * save deletes the {@code _tmp-}/{@code _old-} directories of earlier store instances, left by saves that
+ * crashed, which would break a concurrent writer's save.
  *
  * <p>Uses its own {@link FileSystem} instance with client-side checksums off, so the local file system
  * writes no {@code .crc} files (and closing it does not close a shared cached one).
  */
 public final class CheckpointStore implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("ckpt-(\\d{12})");
+    /** A save's temporary directory, or a replaced checkpoint of the same step awaiting deletion. */
+    private static final Pattern SCRATCH = Pattern.compile("ckpt-\\d{12}\\._(tmp|old)-[0-9a-f]{8}");
 
     private final FileSystem fs;
     private final Path root;
     private final int keep;
+    /** The scratch directories this instance made, which its own cleanup leaves alone. */
+    private final Set<String> ownScratch = new HashSet<>();
 
     public CheckpointStore(String rootUri, int keep, Configuration conf) throws IOException {
         if (keep < 1) {
@@ -56,32 +70,94 @@ public final class CheckpointStore implements AutoCloseable {
         return new Path(root, String.format("ckpt-%012d", step));
     }
 
-    /** Writes a checkpoint, publishes it atomically, then deletes all but the newest {@code keep}. */
+    /**
+     * Writes a checkpoint, publishes it atomically, then deletes all but the newest {@code keep}. Scratch
+     * directories of crashed saves by earlier store instances are deleted first.
+     */
     public Path save(CheckpointState state) throws IOException {
+        deleteStaleScratch();
         Path target = directory(state.globalStep());
-        Path temp = new Path(root, target.getName() + "._tmp-" + UUID.randomUUID().toString().substring(0, 8));
+        Path temp = scratch(target, "tmp");
         StateArrowFile.Contents tensors = new StateArrowFile.Contents(
                 WeightTensors.of(state.layout(), state.weights()), state.optimizerTensors());
+        // A state without history (read from a version 1 checkpoint) is saved with the records it has: none.
+        History history = state.history().orElseGet(History::new);
         try {
-            Path stateFile = new Path(temp, StateArrowFile.FILE_NAME);
-            try (OutputStream out = fs.create(stateFile, false)) {
-                StateArrowFile.write(out, tensors);
-            }
-            FileChecksums.Entry entry = new FileChecksums.Entry(StateArrowFile.FILE_NAME,
-                    fs.getFileStatus(stateFile).getLen(), FileChecksums.sha256(fs, stateFile));
-            try (OutputStream out = fs.create(new Path(temp, CheckpointManifest.FILE_NAME), false)) {
-                CheckpointManifest.write(state, tensors, entry, out);
-            }
-            // A checkpoint of the same step (a resumed run saving again) is replaced.
-            fs.delete(target, true);
-            if (!fs.rename(temp, target)) {
-                throw new IOException("Cannot rename " + temp + " to " + target);
-            }
+            FileChecksums.Entry stateFile = write(temp, StateArrowFile.FILE_NAME,
+                    out -> StateArrowFile.write(out, tensors));
+            CheckpointManifest.HistoryFiles historyFiles = new CheckpointManifest.HistoryFiles(
+                    write(temp, HistoryCsv.STEPS_FILE, out -> HistoryCsv.writeSteps(history.steps(), out)),
+                    write(temp, HistoryCsv.EPOCHS_FILE, out -> HistoryCsv.writeEpochs(history.epochs(), out)));
+            write(temp, CheckpointManifest.FILE_NAME,
+                    out -> CheckpointManifest.write(state, tensors, stateFile, historyFiles, out));
+            publish(temp, target);
         } finally {
             fs.delete(temp, true);
         }
         prune();
         return target;
+    }
+
+    /** What writes one file's content (flushing, not closing, the stream). */
+    @FunctionalInterface
+    private interface FileContent {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Writes {@code dir/name} and returns its size and SHA-256 as read back. */
+    private FileChecksums.Entry write(Path dir, String name, FileContent content) throws IOException {
+        Path file = new Path(dir, name);
+        try (OutputStream out = fs.create(file, false)) {
+            content.writeTo(out);
+        }
+        return new FileChecksums.Entry(name, fs.getFileStatus(file).getLen(), FileChecksums.sha256(fs, file));
+    }
+
+    private Path scratch(Path target, String kind) {
+        Path path = new Path(root, target.getName() + "._" + kind + "-" + UUID.randomUUID().toString().substring(0, 8));
+        ownScratch.add(path.getName());
+        return path;
+    }
+
+    /**
+     * Renames {@code temp} to {@code target}. A checkpoint of the same step already there (a run saving a step
+     * again) is first renamed aside and deleted only once the new one is in place, so there is always a
+     * checkpoint of that step, under its final name except between the two renames (a crash there leaves it
+     * under the {@code _old-} name, which loading ignores and the next run's first save deletes).
+     */
+    private void publish(Path temp, Path target) throws IOException {
+        Path old = null;
+        if (fs.exists(target)) {
+            old = scratch(target, "old");
+            rename(target, old);
+        }
+        try {
+            rename(temp, target);
+        } catch (IOException e) {
+            if (old != null && !fs.exists(target) && !fs.rename(old, target)) {
+                e.addSuppressed(new IOException("Cannot move the previous checkpoint back from " + old));
+            }
+            throw e;
+        }
+        if (old != null) {
+            fs.delete(old, true);
+        }
+    }
+
+    private void rename(Path from, Path to) throws IOException {
+        if (!fs.rename(from, to)) {
+            throw new IOException("Cannot rename " + from + " to " + to);
+        }
+    }
+
+    /** Deletes the scratch directories that saves of earlier instances left behind when they crashed. */
+    private void deleteStaleScratch() throws IOException {
+        for (FileStatus status : list()) {
+            String name = status.getPath().getName();
+            if (status.isDirectory() && SCRATCH.matcher(name).matches() && !ownScratch.contains(name)) {
+                fs.delete(status.getPath(), true);
+            }
+        }
     }
 
     private void prune() throws IOException {
@@ -94,13 +170,7 @@ public final class CheckpointStore implements AutoCloseable {
     /** The steps of the published checkpoints, oldest first (temporary directories are not listed). */
     public List<Long> steps() throws IOException {
         List<Long> steps = new ArrayList<>();
-        FileStatus[] entries;
-        try {
-            entries = fs.listStatus(root);
-        } catch (FileNotFoundException e) {
-            return steps;
-        }
-        for (FileStatus status : entries) {
+        for (FileStatus status : list()) {
             Matcher m = NAME.matcher(status.getPath().getName());
             if (status.isDirectory() && m.matches()) {
                 steps.add(Long.parseLong(m.group(1)));
@@ -108,6 +178,15 @@ public final class CheckpointStore implements AutoCloseable {
         }
         steps.sort(Comparator.naturalOrder());
         return steps;
+    }
+
+    /** The entries of the root directory; none if it does not exist yet. */
+    private FileStatus[] list() throws IOException {
+        try {
+            return fs.listStatus(root);
+        } catch (FileNotFoundException e) {
+            return new FileStatus[0];
+        }
     }
 
     /**
@@ -127,44 +206,80 @@ public final class CheckpointStore implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Reads one checkpoint, verifying its state file against the manifest before parsing it. */
+    /**
+     * Reads one checkpoint, verifying each of its files against the manifest's size and SHA-256 before
+     * parsing it. A checkpoint from before histories were saved (manifest version 1) has no history.
+     */
     public CheckpointState load(Path dir) throws IOException {
         Map<String, Object> manifest;
+        FileChecksums.Entry stateFile;
+        CheckpointManifest.HistoryFiles historyFiles;
         try (InputStream in = fs.open(new Path(dir, CheckpointManifest.FILE_NAME))) {
             manifest = CheckpointManifest.read(in);
+            stateFile = CheckpointManifest.stateFile(manifest);
+            historyFiles = CheckpointManifest.historyFiles(manifest);
         } catch (FileNotFoundException e) {
             throw new IOException("no " + CheckpointManifest.FILE_NAME, e);
         } catch (IllegalArgumentException e) {
             throw new IOException("unreadable " + CheckpointManifest.FILE_NAME + ": " + e.getMessage(), e);
         }
-        FileChecksums.Entry expected = CheckpointManifest.stateFile(manifest);
-        if (!StateArrowFile.FILE_NAME.equals(expected.name())) {
-            throw new IOException("the manifest names state file '" + expected.name() + "'");
-        }
-        Path stateFile = new Path(dir, StateArrowFile.FILE_NAME);
-        byte[] bytes = readAll(stateFile);
-        if (bytes.length != expected.size()) {
-            throw new IOException(stateFile + ": size mismatch: expected " + expected.size() + " bytes, got "
-                    + bytes.length);
-        }
-        String sha256 = FileChecksums.sha256(fs, stateFile);
-        if (!sha256.equals(expected.sha256())) {
-            throw new IOException(stateFile + ": checksum mismatch: expected SHA-256 " + expected.sha256() + ", got "
-                    + sha256);
+        StateArrowFile.Contents tensors = parse(dir, stateFile, StateArrowFile.FILE_NAME, StateArrowFile::read);
+        History history = null;
+        if (historyFiles != null) {
+            history = new History(
+                    parse(dir, historyFiles.steps(), HistoryCsv.STEPS_FILE,
+                            bytes -> HistoryCsv.readSteps(new ByteArrayInputStream(bytes))),
+                    parse(dir, historyFiles.epochs(), HistoryCsv.EPOCHS_FILE,
+                            bytes -> HistoryCsv.readEpochs(new ByteArrayInputStream(bytes))));
         }
         try {
-            return CheckpointManifest.toState(manifest, StateArrowFile.read(bytes));
-        } catch (IOException | RuntimeException e) {
-            throw new IOException(stateFile + ": unreadable Arrow content: " + e.getMessage(), e);
+            return CheckpointManifest.toState(manifest, tensors, history);
+        } catch (RuntimeException e) {
+            throw new IOException("files inconsistent with " + CheckpointManifest.FILE_NAME + ": " + e.getMessage(),
+                    e);
         }
     }
 
-    private byte[] readAll(Path file) throws IOException {
+    /** Parses a checkpoint file's verified bytes. */
+    @FunctionalInterface
+    private interface FileParser<T> {
+        T parse(byte[] bytes) throws IOException;
+    }
+
+    /** Reads {@code dir/name}, verifies it against the manifest's {@code expected} entry, and parses it. */
+    private <T> T parse(Path dir, FileChecksums.Entry expected, String name, FileParser<T> parser)
+            throws IOException {
+        Path file = new Path(dir, name);
+        byte[] bytes = readVerified(file, expected);
+        try {
+            return parser.parse(bytes);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(file + ": unreadable content: " + e.getMessage(), e);
+        }
+    }
+
+    /** The bytes of {@code file}, after checking that the manifest's entry names it and matches them. */
+    private byte[] readVerified(Path file, FileChecksums.Entry expected) throws IOException {
+        if (!file.getName().equals(expected.name())) {
+            throw new IOException("the manifest names '" + expected.name() + "' where '" + file.getName()
+                    + "' belongs");
+        }
+        byte[] bytes;
         try (InputStream in = fs.open(file)) {
-            return in.readAllBytes();
+            bytes = in.readAllBytes();
         } catch (FileNotFoundException e) {
             throw new IOException("no " + file.getName(), e);
         }
+        if (bytes.length != expected.size()) {
+            throw new IOException(file + ": size mismatch: expected " + expected.size() + " bytes, got "
+                    + bytes.length);
+        }
+        String sha256 = FileChecksums.sha256(bytes);
+        if (!sha256.equals(expected.sha256())) {
+            throw new IOException(file + ": checksum mismatch: expected SHA-256 " + expected.sha256() + ", got "
+                    + sha256);
+        }
+        return bytes;
     }
 
     @Override

@@ -71,7 +71,7 @@ public final class TrainingJob {
                 if (resume && state.isEmpty()) {
                     console.println("No checkpoint under " + config.checkpointPath() + ": starting from scratch");
                 }
-                state.ifPresent(c -> console.println("Resuming from the checkpoint of step " + c.globalStep()));
+                state.ifPresent(this::announceResume);
                 return state.isPresent() ? trainer.resume(train, validation, state.get()) : trainer.fit(train, validation);
             });
             Map<String, Object> metrics = new LinkedHashMap<>(result.metrics());
@@ -94,6 +94,16 @@ public final class TrainingJob {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the output directory " + config.outputPath() + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    private void announceResume(CheckpointState state) {
+        console.println("Resuming from the checkpoint of step " + state.globalStep());
+        if (state.history().isEmpty()) {
+            console.println("warning: the checkpoint of step " + state.globalStep() + " predates saved histories: "
+                    + "the outputs' history starts after it"
+                    + (state.stepInEpoch() > 0 ? " and the train loss of epoch " + (state.epoch() + 1)
+                    + ", whose first " + state.stepInEpoch() + " steps it lacks, is NaN" : ""));
         }
     }
 

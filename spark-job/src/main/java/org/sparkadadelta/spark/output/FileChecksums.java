@@ -45,6 +45,11 @@ public final class FileChecksums {
         return entries;
     }
 
+    /** Lower-case hex SHA-256 of {@code bytes}. */
+    public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(newDigest().digest(bytes));
+    }
+
     public static String sha256(FileSystem fs, Path file) throws IOException {
         MessageDigest digest = newDigest();
         byte[] buffer = new byte[1 << 16];

@@ -12,6 +12,20 @@ public final class History implements Serializable {
     private final List<StepRecord> steps = new ArrayList<>();
     private final List<EpochRecord> epochs = new ArrayList<>();
 
+    public History() {
+    }
+
+    /** A history holding these records (a resumed run's history up to its checkpoint). */
+    public History(List<StepRecord> steps, List<EpochRecord> epochs) {
+        this.steps.addAll(steps);
+        this.epochs.addAll(epochs);
+    }
+
+    /** An independent copy: records added to either afterwards do not show in the other. */
+    public History copy() {
+        return new History(steps, epochs);
+    }
+
     public void add(StepRecord step) {
         steps.add(step);
     }

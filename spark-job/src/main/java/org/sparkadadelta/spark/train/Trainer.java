@@ -95,6 +95,7 @@ public final class Trainer {
         long globalStep = 0;
         int firstEpoch = 0;
         long firstStep = 0;
+        History history = new History();
         if (resumeFrom != null) {
             if (!resumeFrom.sampler().equals(samplerParams)) {
                 throw new IllegalArgumentException("The checkpoint at step " + resumeFrom.globalStep() + " was made "
@@ -106,14 +107,14 @@ public final class Trainer {
             globalStep = resumeFrom.globalStep();
             firstEpoch = resumeFrom.epoch();
             firstStep = resumeFrom.stepInEpoch();
+            // Checkpoints from before histories were saved have none: the history starts at the checkpoint.
+            history = resumeFrom.history().orElseGet(History::new);
         }
-        History history = new History();
         listeners.forEach(l -> l.onStart(options.epochs(), sampler.stepsPerEpoch()));
         long start = System.nanoTime();
         for (int epoch = firstEpoch; epoch < options.epochs(); epoch++) {
             long epochStart = System.nanoTime();
-            double weightedLoss = 0;
-            long epochRows = 0;
+            EpochLoss epochLoss = epoch == firstEpoch ? EpochLoss.resumed(history, epoch, firstStep) : new EpochLoss();
             int e = epoch;
             listeners.forEach(l -> l.onEpochStart(e));
             for (long step = epoch == firstEpoch ? firstStep : 0; step < sampler.stepsPerEpoch(); step++) {
@@ -133,17 +134,13 @@ public final class Trainer {
                 StepRecord record = new StepRecord(globalStep, epoch, (int) step, loss, lr, sum.count(),
                         seconds(stepStart));
                 globalStep++;
-                boolean last = epoch == options.epochs() - 1 && step == sampler.stepsPerEpoch() - 1;
-                if (checkpoints != null && (globalStep % checkpointEvery == 0 || last)) {
-                    boolean epochDone = step == sampler.stepsPerEpoch() - 1;
-                    saveCheckpoint(CheckpointState.capture(globalStep, epochDone ? epoch + 1 : epoch,
-                            epochDone ? 0 : step + 1, network.layout(), params.snapshot(), optimizer, samplerParams,
-                            jobConfig));
-                }
                 history.add(record);
+                epochLoss.add(loss, sum.count());
+                // An epoch's last step is checkpointed after its EpochRecord, which the checkpoint's history needs.
+                if (step < sampler.stepsPerEpoch() - 1 && checkpointDue(globalStep, false)) {
+                    saveCheckpoint(globalStep, epoch, step + 1, params, samplerParams, history);
+                }
                 listeners.forEach(l -> l.onStep(record));
-                weightedLoss += loss * sum.count();
-                epochRows += sum.count();
             }
             double validationLoss = Double.NaN;
             double validationMetric = Double.NaN;
@@ -153,10 +150,12 @@ public final class Trainer {
                 validationLoss = v.meanLoss();
                 validationMetric = v.metric(network.loss());
             }
-            EpochRecord record = new EpochRecord(epoch, epochRows == 0 ? Double.NaN : weightedLoss / epochRows,
-                    validationLoss, validationMetric,
+            EpochRecord record = new EpochRecord(epoch, epochLoss.mean(), validationLoss, validationMetric,
                     network.loss().metric(), seconds(epochStart));
             history.add(record);
+            if (checkpointDue(globalStep, epoch == options.epochs() - 1)) {
+                saveCheckpoint(globalStep, epoch + 1, 0, params, samplerParams, history);
+            }
             listeners.forEach(l -> l.onEpoch(record));
         }
         optimizer.finalizeVariableValues(params.variables());
@@ -177,7 +176,15 @@ public final class Trainer {
         return new TrainingResult(network, weights, history, optimizer, metrics);
     }
 
-    private void saveCheckpoint(CheckpointState state) {
+    /** Whether the step count calls for a checkpoint; the run's last step always does. */
+    private boolean checkpointDue(long globalStep, boolean lastStep) {
+        return checkpoints != null && (globalStep % checkpointEvery == 0 || lastStep);
+    }
+
+    private void saveCheckpoint(long globalStep, int epoch, long stepInEpoch, DriverParameters params,
+            SamplerParams samplerParams, History history) {
+        CheckpointState state = CheckpointState.capture(globalStep, epoch, stepInEpoch, network.layout(),
+                params.snapshot(), optimizer, samplerParams, jobConfig, history);
         try {
             checkpoints.save(state);
         } catch (IOException e) {

@@ -22,6 +22,7 @@ import org.sparkadadelta.optim.OptimizerVariable;
 import org.sparkadadelta.optim.Variable;
 import org.sparkadadelta.optim.config.KerasJson;
 import org.sparkadadelta.optim.config.OptimizerSerialization;
+import org.sparkadadelta.spark.train.History;
 
 class CheckpointRoundTripTest {
     // Fixed names: a fresh optimizer must have the same variable paths as the saved one.
@@ -55,6 +56,11 @@ class CheckpointRoundTripTest {
         assertEquals(original.optimizer.rawIterations(), resumed.optimizer.rawIterations());
         assertEquals(KerasJson.write(OptimizerSerialization.serialize(original.optimizer)),
                 KerasJson.write(loaded.optimizerConfig()));
+        // Records compare doubles with Double.compare: the history reads back bit for bit, NaN included.
+        History history = loaded.history().orElseThrow();
+        assertEquals(5, history.steps().size());
+        assertEquals(original.history.steps().subList(0, 5), history.steps());
+        assertEquals(original.history.epochs().subList(0, 1), history.epochs());
         return loaded;
     }
 
@@ -62,7 +68,8 @@ class CheckpointRoundTripTest {
     void adadeltaWithEmaAndAccumulationResumesBitForBit() throws IOException {
         CheckpointState loaded = resumeAndCompare(ADADELTA);
         assertEquals(5, loaded.globalStep());
-        assertEquals(5, loaded.stepInEpoch());
+        assertEquals(1, loaded.epoch());
+        assertEquals(2, loaded.stepInEpoch());
         assertEquals(TrainingFixture.SAMPLER, loaded.sampler());
         assertEquals(TrainingFixture.JOB, loaded.jobConfig());
         assertEquals(TrainingFixture.LAYOUT.variables(), loaded.layout().variables());
@@ -103,6 +110,14 @@ class CheckpointRoundTripTest {
         OptimizerVariable iteration = other.optimizerVariables().get(0);
         assertEquals(before, iteration.variable().value().getDouble(0), "nothing restored");
         assertNotEquals(0.0, state.optimizerTensors().get(0).values()[0]);
+    }
+
+    @Test
+    void aHistoryThatDoesNotEndAtTheCheckpointIsRefused() {
+        TrainingFixture original = new TrainingFixture(TrainingFixture.initialWeights(), ADADELTA);
+        original.train(0, 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> original.capture(2));
+        assertEquals("The history of the checkpoint at step 2 ends with step 2, not 1", e.getMessage());
     }
 
     @Test

@@ -2,6 +2,8 @@ package org.sparkadadelta.spark.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -10,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -21,6 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkadadelta.optim.Adadelta;
+import org.sparkadadelta.optim.config.KerasJson;
+import org.sparkadadelta.spark.output.HistoryCsv;
 
 class CheckpointStoreTest {
     @TempDir
@@ -31,8 +37,11 @@ class CheckpointStoreTest {
 
     @BeforeEach
     void train() {
-        run = new TrainingFixture(TrainingFixture.initialWeights(),
-                () -> Adadelta.builder().name("adadelta").learningRate(1.0).build());
+        run = fixture(TrainingFixture.initialWeights());
+    }
+
+    private static TrainingFixture fixture(float[] weights) {
+        return new TrainingFixture(weights, () -> Adadelta.builder().name("adadelta").learningRate(1.0).build());
     }
 
     private CheckpointStore store(int keep) throws IOException {
@@ -57,8 +66,12 @@ class CheckpointStoreTest {
         }
     }
 
+    private Path checkpoint(long step) {
+        return dir.resolve(String.format("ckpt-%012d", step));
+    }
+
     private Path stateFile(long step) {
-        return dir.resolve(String.format("ckpt-%012d", step)).resolve(StateArrowFile.FILE_NAME);
+        return checkpoint(step).resolve(StateArrowFile.FILE_NAME);
     }
 
     @Test
@@ -70,7 +83,9 @@ class CheckpointStoreTest {
         try (Stream<Path> files = Files.walk(dir)) {
             List<String> names = files.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted()
                     .toList();
-            assertEquals(List.of("ckpt-000000000003/manifest.json", "ckpt-000000000003/state.arrow",
+            assertEquals(List.of("ckpt-000000000003/history_epochs.csv", "ckpt-000000000003/history_steps.csv",
+                    "ckpt-000000000003/manifest.json", "ckpt-000000000003/state.arrow",
+                    "ckpt-000000000004/history_epochs.csv", "ckpt-000000000004/history_steps.csv",
                     "ckpt-000000000004/manifest.json", "ckpt-000000000004/state.arrow"), names);
         }
     }
@@ -143,16 +158,82 @@ class CheckpointStoreTest {
     }
 
     @Test
-    void aLeftoverTemporaryDirectoryIsIgnored() throws IOException {
-        saveAt(1, 1);
-        Path leftover = dir.resolve("ckpt-000000000009._tmp-deadbeef");
-        Files.createDirectories(leftover);
-        Files.writeString(leftover.resolve(StateArrowFile.FILE_NAME), "partial");
+    void aChangedOrMissingHistoryFileFallsBackToThePreviousCheckpoint() throws IOException {
+        saveAt(3, 1, 2, 3);
+        Path steps = checkpoint(3).resolve(HistoryCsv.STEPS_FILE);
+        // Still well-formed CSV of the same size: only the checksum can tell.
+        Files.writeString(steps, Files.readString(steps).replace("0.3333333333333333", "0.3333333333333334"));
+        Files.delete(checkpoint(2).resolve(HistoryCsv.EPOCHS_FILE));
+        assertEquals(1, loadNewest());
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains(HistoryCsv.STEPS_FILE + ": checksum mismatch"), warnings.get(0));
+        assertTrue(warnings.get(1).contains("ckpt-000000000002: no " + HistoryCsv.EPOCHS_FILE), warnings.get(1));
+    }
+
+    @Test
+    void aVersion1CheckpointLoadsWithoutHistoryButAVersion2OneNeedsIt() throws IOException {
+        saveAt(1, 4);
+        Path manifestFile = checkpoint(4).resolve(CheckpointManifest.FILE_NAME);
+        Map<String, Object> manifest = KerasJson.parse(Files.readString(manifestFile));
+        manifest.remove("history");
+        Files.writeString(manifestFile, KerasJson.write(manifest, true));
         try (CheckpointStore store = store(1)) {
+            IOException e = assertThrows(IOException.class, () -> store.load(store.directory(4)));
+            assertTrue(e.getMessage().contains("manifest entry 'history' is missing"), e.getMessage());
+
+            manifest.put("format_version", 1);
+            Files.writeString(manifestFile, KerasJson.write(manifest, true));
+            Files.delete(checkpoint(4).resolve(HistoryCsv.STEPS_FILE));
+            Files.delete(checkpoint(4).resolve(HistoryCsv.EPOCHS_FILE));
+            CheckpointState old = store.load(store.directory(4));
+            assertEquals(4, old.globalStep());
+            assertArrayEquals(TrainingFixture.bits(run.weights()), TrainingFixture.bits(old.weights()));
+            assertTrue(old.history().isEmpty());
+        }
+    }
+
+    @Test
+    void savingAStepAgainReplacesItsCheckpoint() throws IOException {
+        saveAt(3, 1, 2);
+        TrainingFixture other = fixture(new float[TrainingFixture.LAYOUT.size()]);
+        other.train(0, 2);
+        try (CheckpointStore store = store(3)) {
+            assertFalse(Arrays.equals(TrainingFixture.bits(other.weights()),
+                    TrainingFixture.bits(store.load(store.directory(2)).weights())));
+            store.save(other.capture(2));
+            assertArrayEquals(TrainingFixture.bits(other.weights()),
+                    TrainingFixture.bits(store.loadNewestValid(warnings::add).orElseThrow().weights()));
+        }
+        assertEquals(List.of("ckpt-000000000001", "ckpt-000000000002"), entries(), "the replaced one is deleted");
+    }
+
+    @Test
+    void leftoversOfCrashedSavesAreIgnoredThenDeletedByTheNextStoresSave() throws IOException {
+        saveAt(3, 1, 2);
+        Path leftover = Files.createDirectories(dir.resolve("ckpt-000000000009._tmp-deadbeef"));
+        Files.writeString(leftover.resolve(StateArrowFile.FILE_NAME), "partial");
+        // A re-save of step 2 that crashed between its two renames: the complete old one is set aside.
+        Files.move(checkpoint(2), dir.resolve("ckpt-000000000002._old-0badcafe"));
+        Files.createDirectories(dir.resolve("ckpt-000000000002.backup"));
+        Files.writeString(dir.resolve("notes.txt"), "not the store's");
+        try (CheckpointStore store = store(3)) {
             assertEquals(List.of(1L), store.steps());
         }
         assertEquals(1, loadNewest());
         assertEquals(List.of(), warnings);
+
+        run.train(2, 3);
+        try (CheckpointStore store = store(3)) {
+            store.save(run.capture(3));
+        }
+        assertEquals(List.of("ckpt-000000000001", "ckpt-000000000002.backup", "ckpt-000000000003", "notes.txt"),
+                entries());
+    }
+
+    private List<String> entries() throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test

@@ -14,16 +14,24 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sparkadadelta.optim.Optimizer;
 import org.sparkadadelta.optim.Variable;
 import org.sparkadadelta.spark.model.ParameterLayout;
+import org.sparkadadelta.spark.train.EpochRecord;
+import org.sparkadadelta.spark.train.History;
+import org.sparkadadelta.spark.train.StepRecord;
 
-/** A tiny dense layer trained by a real optimizer, to checkpoint and resume. */
+/**
+ * A tiny dense layer trained by a real optimizer, to checkpoint and resume, with a history of its steps in
+ * epochs of {@link #STEPS_PER_EPOCH}.
+ */
 final class TrainingFixture {
     static final ParameterLayout LAYOUT = ParameterLayout.builder().add("kernel", "dense/kernel", 3, 2)
             .add("bias", "dense/bias", 2).build();
     static final SamplerParams SAMPLER = new SamplerParams(60000, 128, 7);
     static final Map<String, Object> JOB = Map.of("name", "fixture");
+    static final int STEPS_PER_EPOCH = 3;
 
     final List<Variable> variables;
     final Optimizer optimizer;
+    final History history = new History();
 
     /** Fresh variables holding {@code weights}, and a fresh optimizer built on them. */
     TrainingFixture(float[] weights, Supplier<Optimizer> optimizer) {
@@ -50,6 +58,13 @@ final class TrainingFixture {
                 grads.add(g);
             }
             optimizer.apply(grads);
+            // Losses that need all 17 digits, and NaN, to check that the history reads back exactly.
+            double loss = step == 4 ? Double.NaN : 1.0 / (step + 3);
+            history.add(new StepRecord(step, step / STEPS_PER_EPOCH, step % STEPS_PER_EPOCH, loss, 0.1 * step, 128,
+                    1e-3 * step));
+            if (step % STEPS_PER_EPOCH == STEPS_PER_EPOCH - 1) {
+                history.add(new EpochRecord(step / STEPS_PER_EPOCH, loss / 3, Double.NaN, Math.PI, "accuracy", 0.5));
+            }
         }
     }
 
@@ -62,8 +77,10 @@ final class TrainingFixture {
         return out;
     }
 
-    CheckpointState capture(long step) {
-        return CheckpointState.capture(step, 0, step, LAYOUT, weights(), optimizer, SAMPLER, JOB);
+    /** The state after {@code steps} steps, which must be the steps trained so far. */
+    CheckpointState capture(long steps) {
+        return CheckpointState.capture(steps, (int) (steps / STEPS_PER_EPOCH), steps % STEPS_PER_EPOCH, LAYOUT,
+                weights(), optimizer, SAMPLER, JOB, history);
     }
 
     /** Asserts that the weights and every optimizer tensor are bit-identical (paths and dtypes too). */

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkadadelta.spark.SparkTestSession;
+import org.sparkadadelta.spark.train.Histories;
+import org.sparkadadelta.spark.train.History;
 import org.sparkadadelta.spark.train.InjectedFaults;
 import org.sparkadadelta.spark.train.TrainingResult;
 
@@ -75,7 +77,11 @@ class TrainingJobTest {
                 List.of())), new PrintStream(console, true, StandardCharsets.UTF_8)).run(true);
         assertTrue(console.toString(StandardCharsets.UTF_8).contains("Resuming from the checkpoint of step 20"),
                 console.toString(StandardCharsets.UTF_8));
-        assertEquals(0, resumed.history().steps().size());
+        // No step ran, yet the history is the whole run's, carried in the checkpoint.
+        History history = Histories.withoutSeconds(resumed.history());
+        assertEquals(20, history.steps().size());
+        assertEquals(Histories.withoutSeconds(first.history()).steps(), history.steps());
+        assertEquals(Histories.withoutSeconds(first.history()).epochs(), history.epochs());
         org.junit.jupiter.api.Assertions.assertArrayEquals(first.weights(), resumed.weights());
     }
 

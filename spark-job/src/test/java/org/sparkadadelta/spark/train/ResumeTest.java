@@ -66,7 +66,25 @@ class ResumeTest {
                 assertArrayEquals(values(reference, i), values(resumedOptimizer, i),
                         reference.variables().get(i).path());
             }
-            assertEquals(45 - 21, resumed.history().steps().size(), "only the remaining steps ran");
+            // Records compare their doubles bit for bit (Double.compare): the resumed epoch's train loss too.
+            History expected = Histories.withoutSeconds(full.history());
+            History actual = Histories.withoutSeconds(resumed.history());
+            assertEquals(45, actual.steps().size());
+            assertEquals(expected.steps(), actual.steps());
+            assertEquals(expected.epochs(), actual.epochs());
+
+            // A checkpoint without history (saved before checkpoints kept it) still resumes bit for bit; its
+            // history starts at the checkpoint, and the resumed epoch's loss, lacking its first steps, is NaN.
+            CheckpointState noHistory = new CheckpointState(state.globalStep(), state.epoch(), state.stepInEpoch(),
+                    state.layout(), state.weights(), state.optimizerTensors(), state.optimizerConfig(),
+                    state.sampler(), state.jobConfig(), null);
+            TrainingResult old = new Trainer(JSC, net, optimizer(), OPTIONS).resume(train, null, noHistory);
+            assertArrayEquals(full.weights(), old.weights());
+            History oldHistory = Histories.withoutSeconds(old.history());
+            assertEquals(expected.steps().subList(21, 45), oldHistory.steps());
+            assertEquals(List.of(1, 2), oldHistory.epochs().stream().map(EpochRecord::epoch).toList());
+            assertTrue(Double.isNaN(oldHistory.epochs().get(0).trainLoss()));
+            assertEquals(expected.epochs().get(2), oldHistory.epochs().get(1));
         }
     }
 

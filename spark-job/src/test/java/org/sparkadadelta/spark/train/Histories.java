@@ -1,0 +1,17 @@
+package org.sparkadadelta.spark.train;
+
+/** Histories compared as runs: wall-clock times differ from run to run, everything else must not. */
+public final class Histories {
+    private Histories() {
+    }
+
+    /** The same records with every {@code seconds} zero. */
+    public static History withoutSeconds(History history) {
+        History h = new History();
+        history.steps().forEach(s -> h.add(new StepRecord(s.step(), s.epoch(), s.stepInEpoch(), s.loss(),
+                s.learningRate(), s.examples(), 0)));
+        history.epochs().forEach(e -> h.add(new EpochRecord(e.epoch(), e.trainLoss(), e.validationLoss(),
+                e.validationMetric(), e.metricName(), 0)));
+        return h;
+    }
+}
