@@ -73,7 +73,8 @@ final class Launcher {
 
     /**
      * Asserts that two runs ended bit-identical: the last checkpoint (weights and every optimizer variable,
-     * before finalize) and the written weights (after finalize), decoded and as bytes.
+     * before finalize), the written weights (after finalize), decoded and as bytes, and the written step and
+     * epoch histories but for their wall-clock column.
      */
     static void assertSameResult(Run expected, Run actual) throws Exception {
         try (CheckpointStore a = new CheckpointStore(expected.checkpoints().toString(), 1, new Configuration());
@@ -94,6 +95,17 @@ final class Launcher {
         // Same values, same bytes, even from different JVMs: the manifests' checksums must agree too.
         assertArrayEquals(Files.readAllBytes(expected.output().resolve("weights.arrow")),
                 Files.readAllBytes(actual.output().resolve("weights.arrow")), "weights.arrow bytes");
+        for (String history : List.of("history_steps.csv", "history_epochs.csv")) {
+            assertEquals(withoutSeconds(expected.output().resolve(history)),
+                    withoutSeconds(actual.output().resolve(history)), history);
+        }
+    }
+
+    /** The CSV's lines without their last column, {@code seconds}. */
+    private static List<String> withoutSeconds(Path csv) throws IOException {
+        List<String> lines = Files.readAllLines(csv);
+        assertTrue(lines.get(0).endsWith(",seconds"), csv + ": " + lines.get(0));
+        return lines.stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
     }
 
     static void assertNoOutput(Run run) {
