@@ -75,6 +75,29 @@ class CheckpointStoreTest {
     }
 
     @Test
+    void worksOnAnyHadoopFileSystemNotJustLocalPaths() throws IOException {
+        // viewfs://ckpts/ is another Hadoop file system (a mount table), here over the temp dir: a store that
+        // slipped into java.io paths, or built paths without the file system's scheme, would fail.
+        Configuration conf = new Configuration();
+        conf.set("fs.viewfs.mounttable.ckpts.link./runs", dir.toUri().toString());
+        try (CheckpointStore store = new CheckpointStore("viewfs://ckpts/runs/job1", 2, conf)) {
+            assertEquals("viewfs", store.root().toUri().getScheme());
+            for (int step = 1; step <= 3; step++) {
+                run.train(step - 1, step);
+                store.save(run.capture(step));
+            }
+            CheckpointState newest = store.loadNewestValid(warnings::add).orElseThrow();
+            assertEquals(3, newest.globalStep());
+            assertArrayEquals(run.weights(), newest.weights());
+        }
+        try (Stream<Path> files = Files.list(dir.resolve("job1"))) {
+            assertEquals(List.of("ckpt-000000000002", "ckpt-000000000003"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList(), "written through the mount, keep 2");
+        }
+        assertEquals(List.of(), warnings);
+    }
+
+    @Test
     void keepsOnlyTheNewestCheckpointsAndNoCrcFiles() throws IOException {
         saveAt(2, 1, 2, 3, 4);
         try (CheckpointStore store = store(2)) {

@@ -36,6 +36,10 @@ class OutputDirectoryTest {
         }
     }
 
+    private static Set<String> withoutCrc(Set<String> names) {
+        return names.stream().filter(n -> !n.endsWith(".crc")).collect(Collectors.toCollection(TreeSet::new));
+    }
+
     private static void writeText(OutputDirectory out, String name, String text) throws IOException {
         out.write(name, s -> s.write(text.getBytes(StandardCharsets.UTF_8)));
     }
@@ -43,6 +47,24 @@ class OutputDirectoryTest {
     private void createOldOutput() throws IOException {
         Files.createDirectories(target());
         Files.writeString(target().resolve("old.txt"), "old");
+    }
+
+    @Test
+    void commitsOnAnyHadoopFileSystemNotJustLocalPaths() throws IOException {
+        // viewfs://out/ is another Hadoop file system (a mount table) over the temp dir.
+        Configuration conf = new Configuration();
+        conf.set("fs.viewfs.mounttable.out.link./results", parent.toUri().toString());
+        createOldOutput();
+        try (OutputDirectory out = OutputDirectory.create("viewfs://out/results/run", true, conf)) {
+            assertEquals("viewfs", out.target().toUri().getScheme());
+            writeText(out, "a.txt", "new");
+            out.commit();
+        }
+        // viewfs creates its local target file system lazily, after checksums were turned off: Hadoop's
+        // .crc side files appear there, harmless, and are not what this test is about.
+        assertEquals(Set.of("_SUCCESS", "a.txt"), withoutCrc(tree(target())), "replaced only when complete");
+        assertEquals("new", Files.readString(target().resolve("a.txt")));
+        assertEquals(Set.of("run", "run/_SUCCESS", "run/a.txt"), withoutCrc(tree(parent)), "no temporary siblings");
     }
 
     @Test
