@@ -55,6 +55,7 @@ final class Launcher {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(run.log().toFile()));
         pb.environment().put("SUBMIT_ARGS", submitArgs);
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1"); // the driver's web UI too, not only its RPC
         return pb.start();
     }
 

@@ -74,10 +74,14 @@ final class StandaloneCluster implements AutoCloseable {
         return out.toString();
     }
 
-    /** SPARK_HOME/jars links every jar of Spark's classpath; an empty conf/ keeps the host's settings out. */
+    /**
+     * SPARK_HOME/jars links every jar of Spark's classpath; its own conf/ keeps the host's settings out and
+     * the master's REST submission server (a fixed port, 6066) off.
+     */
     private void sparkHome() throws IOException {
         Path jars = Files.createDirectories(home.resolve("jars"));
-        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(Files.createDirectories(home.resolve("conf")).resolve("spark-defaults.conf"),
+                "spark.master.rest.enabled false\n");
         String classpath = Files.readString(Launcher.LAUNCHER.resolve("spark-jars.txt")).trim();
         for (String jar : classpath.split(":")) {
             Path link = jars.resolve(Path.of(jar).getFileName());
@@ -99,7 +103,7 @@ final class StandaloneCluster implements AutoCloseable {
         Map<String, String> env = pb.environment();
         env.put("SPARK_HOME", home.toString());
         env.put("SPARK_SCALA_VERSION", "2.13");
-        env.put("SPARK_LOCAL_IP", "127.0.0.1"); // executors inherit it: they bind to loopback too
+        env.put("SPARK_LOCAL_IP", "127.0.0.1"); // daemons, their web UIs and the executors they start
         env.put("SPARK_CONF_DIR", home.resolve("conf").toString());
         daemons.add(pb.start());
     }
