@@ -38,7 +38,7 @@ class ClusterIT {
         assertRecoveries(localRetried, 2, 0);
         Launcher.assertSameResult(local, localRetried);
 
-        try (StandaloneCluster cluster = StandaloneCluster.start(dir.resolve("spark-home"), 2, 1536)) {
+        try (StandaloneCluster cluster = StandaloneCluster.start(dir.resolve("spark-home"), 2, "1536m")) {
             String submit = "--master " + cluster.masterUrl() + " --conf spark.executor.memory=1g"
                     + " --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1";
             Run onCluster = Run.under(dir, "cluster");
