@@ -2,6 +2,7 @@ package org.sparkadadelta.spark.bench;
 
 import java.util.List;
 import java.util.Locale;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -22,7 +23,8 @@ import org.sparkadadelta.spark.train.TrainingResult;
  * {@code treeAggregate}, but computes nothing. The ratio says how much of a step is our work (gradients,
  * batch gathering, the optimizer update) versus Spark's fixed per-step cost.
  *
- * <p>Run: {@code bin/bench-step [steps] [hidden]} (Fashion-MNIST from Debian's package, local[2]).
+ * <p>Run: {@code bin/bench-step [steps] [hidden]} (Fashion-MNIST from Debian's package, 2 partitions, local[2]);
+ * with {@code BENCH_MASTER=spark://...} it is submitted to that cluster instead.
  */
 public final class StepCostBench {
     private StepCostBench() {
@@ -31,11 +33,13 @@ public final class StepCostBench {
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int hidden = args.length > 1 ? Integer.parseInt(args[1]) : 256;
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("step-cost-bench")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .config("spark.broadcast.compress", "false").getOrCreate();
+        // spark-submit's master (bin/bench-step with BENCH_MASTER) if there is one, else local[2] in this JVM.
+        SparkConf conf = new SparkConf().setAppName("step-cost-bench").setIfMissing("spark.master", "local[2]")
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+                .set("spark.driver.bindAddress", "127.0.0.1")
+                .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                .set("spark.broadcast.compress", "false");
+        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         TrainingData train = DataLoader.load(spark, DataSpec.of("idx", "/usr/share/datasets/fashion-mnist")
@@ -51,8 +55,8 @@ public final class StepCostBench {
                     .fit(train, null);
             double step = (System.nanoTime() - start) / 1e6 / r.history().steps().size();
             if (round > 0) {
-                System.out.printf(Locale.ROOT, "d=%d batch=%d: training step %.1f ms, no-op step %.1f ms, ratio %.2f%n",
-                        d, batch, step, noop, step / noop);
+                System.out.printf(Locale.ROOT, "%s d=%d batch=%d: training step %.1f ms, no-op step %.1f ms, "
+                        + "ratio %.2f%n", conf.get("spark.master"), d, batch, step, noop, step / noop);
             }
         }
         spark.stop();
