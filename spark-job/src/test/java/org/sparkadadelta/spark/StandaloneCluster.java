@@ -49,10 +49,7 @@ final class StandaloneCluster implements AutoCloseable {
         StringBuilder out = new StringBuilder();
         try (var files = Files.walk(home)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".log") || p.endsWith("stderr")).sorted().toList()) {
-                List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
-                out.append("==> ").append(f).append('\n')
-                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size())))
-                        .append('\n');
+                out.append("==> ").append(f).append('\n').append(Launcher.tail(f, 25)).append('\n');
             }
         }
         return out.toString();

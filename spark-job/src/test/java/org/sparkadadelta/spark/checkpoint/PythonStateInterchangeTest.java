@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -66,7 +67,7 @@ class PythonStateInterchangeTest {
         for (VariableSpec v : TrainingFixture.LAYOUT.variables()) {
             JsonNode t = pyWeights.get(v.path());
             assertEquals("float32", t.get("dtype").asText(), v.path());
-            assertEquals(toList(v.shape()), longs(t.get("shape")), v.path());
+            assertEquals(Arrays.stream(v.shape()).boxed().toList(), longs(t.get("shape")), v.path());
             double[] expected = new double[v.size()];
             for (int i = 0; i < expected.length; i++) {
                 expected[i] = weights[v.offset() + i];
@@ -82,7 +83,7 @@ class PythonStateInterchangeTest {
             JsonNode t = pySlots.get(i);
             assertEquals(expected.path(), t.get("path").asText(), "Keras order, variable " + i);
             assertEquals(expected.dtype(), t.get("dtype").asText(), expected.path());
-            assertEquals(toList(expected.shape()), longs(t.get("shape")), expected.path());
+            assertEquals(Arrays.stream(expected.shape()).boxed().toList(), longs(t.get("shape")), expected.path());
             assertArrayEquals(expected.values(), doubles(t.get("values")), expected.path());
         }
     }
@@ -118,14 +119,6 @@ class PythonStateInterchangeTest {
     private static List<Long> longs(JsonNode array) {
         List<Long> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asLong()));
-        return out;
-    }
-
-    private static List<Long> toList(long[] values) {
-        List<Long> out = new ArrayList<>();
-        for (long v : values) {
-            out.add(v);
-        }
         return out;
     }
 
