@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.sparkadadelta.optim.tensor.Precision;
 import org.sparkadadelta.optim.tensor.TensorMath;
 
 /**
@@ -45,10 +46,13 @@ final class WeightDecay {
         if (factor == null) {
             return;
         }
+        // Keras stores weight_decay as a float32 scalar, so float64 variables see it widened from float32
+        // (TensorFlow's behaviour, recorded by the tf_fuzz golden cases).
+        double wd = Precision.FLOAT32.round(factor);
         for (Variable v : variables) {
             if (isDecayed(v)) {
                 double lr = v.precision().round(learningRate);
-                v.assign(math.subtract(v.value(), math.multiply(math.multiply(v.value(), factor), lr)));
+                v.assign(math.subtract(v.value(), math.multiply(math.multiply(v.value(), wd), lr)));
             }
         }
     }

@@ -1,6 +1,10 @@
 package org.sparkadadelta.optim.tensor;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.BaseScalarOp;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarDivision;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.transforms.clip.ClipByValue;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.BooleanIndexing;
@@ -40,19 +44,25 @@ public final class Nd4jTensorMath implements TensorMath {
         return widen(a, b).div(widen(b, a));
     }
 
+    // The scalar ops run ND4J's kernels directly: INDArray.add/mul/div(Number) replace a NaN scalar by
+    // Nd4j.EPS_THRESHOLD, which would hide the NaN a non-finite norm must spread (Keras's clipping).
     @Override
     public INDArray add(INDArray a, double scalar) {
-        return a.add(scalar);
+        return scalarOp(new ScalarAdd(a, null, a.ulike(), scalar));
     }
 
     @Override
     public INDArray multiply(INDArray a, double scalar) {
-        return a.mul(scalar);
+        return scalarOp(new ScalarMultiplication(a, null, a.ulike(), scalar));
     }
 
     @Override
     public INDArray divide(INDArray a, double scalar) {
-        return a.div(scalar);
+        return scalarOp(new ScalarDivision(a, null, a.ulike(), scalar));
+    }
+
+    private static INDArray scalarOp(BaseScalarOp op) {
+        return Nd4j.getExecutioner().exec(op);
     }
 
     @Override

@@ -51,6 +51,19 @@ class Nd4jTensorMathTest {
         same(p, MATH.negate(a), x, v -> -v);
     }
 
+    /** ND4J's {@code INDArray.mul(Number)} and friends silently replace a NaN scalar by 1e-5; ours must not. */
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void nonFiniteScalarsPropagateLikeJava(Precision p) {
+        double[] x = values(p, 4);
+        INDArray a = tensor(x, p);
+        for (double s : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+            same(p, MATH.multiply(a, s), x, v -> v * s);
+            same(p, MATH.divide(a, s), x, v -> v / s);
+            same(p, MATH.add(a, s), x, v -> v + s);
+        }
+    }
+
     @Test
     void clipKeepsNanAndMapsInfinitiesToTheBounds() {
         INDArray a = Nd4j.createFromArray(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f, 0.05f, 3f);
