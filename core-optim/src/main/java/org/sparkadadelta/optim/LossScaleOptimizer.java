@@ -147,7 +147,7 @@ public final class LossScaleOptimizer implements Optimizer {
         return loss * lossScale();
     }
 
-    /** The current {@link #dynamicScale()}: Keras's {@code scale_loss} uses it, or the initial scale before the build. */
+    /** {@link #dynamicScale()}, as Keras's {@code scale_loss} uses it (the initial scale before the build). */
     @Override
     public double lossScale() {
         return dynamicScale();

@@ -67,8 +67,8 @@ class TrainingJobTest {
                 + "{\"name\": \"adadelta\", \"learning_rate\": 1.0, \"epsilon\": 1e-4%s}, \"registered_name\": null}";
         String plain = String.format(adadelta, "");
         String lso = "{\"module\": \"keras.optimizers\", \"class_name\": \"LossScaleOptimizer\", \"config\": "
-                + "{\"name\": \"loss_scale_optimizer\", \"inner_optimizer\": " + plain + ", \"initial_scale\": 32768.0, "
-                + "\"dynamic_growth_steps\": 3}, \"registered_name\": null}";
+                + "{\"name\": \"loss_scale_optimizer\", \"inner_optimizer\": " + plain + ", "
+                + "\"initial_scale\": 32768.0, \"dynamic_growth_steps\": 3}, \"registered_name\": null}";
         String factor = String.format(adadelta, ", \"loss_scale_factor\": 256.0");
         List<byte[]> weights = new ArrayList<>();
         for (String optimizer : List.of(plain, lso, factor)) {

@@ -45,8 +45,9 @@ class LossScalingTest {
             assertArrayEquals(bits(plain.weights()), bits(r.weights()), name);
             Optimizer inner = scaled instanceof LossScaleOptimizer lso ? lso.innerOptimizer() : scaled;
             for (int i = 0; i < plainOptimizer.variables().size(); i++) {
-                assertArrayEquals(bits(values(plainOptimizer.variables().get(i))), bits(values(inner.variables().get(i))),
-                        name + ": " + plainOptimizer.variables().get(i).path());
+                Variable expected = plainOptimizer.variables().get(i);
+                assertArrayEquals(bits(values(expected)), bits(values(inner.variables().get(i))),
+                        name + ": " + expected.path());
             }
             // The losses recorded are the unscaled ones, as Keras reports them.
             assertEquals(Histories.withoutSeconds(plain.history()).steps(),
@@ -122,7 +123,8 @@ class LossScalingTest {
             scale = skip ? scale / 2 : scale;
             iterations += skip ? 0 : 1;
             counter = skip ? 0 : counter + 1;
-            assertEquals("scale=2^" + Math.getExponent(scale) + " counter=" + counter + " iterations=" + iterations, trace.states.get(step), "step " + step);
+            assertEquals("scale=2^" + Math.getExponent(scale) + " counter=" + counter + " iterations=" + iterations,
+                    trace.states.get(step), "step " + step);
             assertEquals(skip, Arrays.equals(bits(before), bits(trace.weights.get(step))), "step " + step);
             before = trace.weights.get(step);
             StepRecord record = r.history().steps().get(step);
