@@ -295,6 +295,11 @@ public abstract class BaseOptimizer implements Optimizer {
         movingAverage.copyAveragesInto(variables);
     }
 
+    @Override
+    public double lossScale() {
+        return options.lossScaleFactor() == null ? 1.0 : options.lossScaleFactor();
+    }
+
     /** A {@link LossScaleOptimizer} does the loss-scale division itself, so it switches the inner one off. */
     void clearLossScaleFactor() {
         options = options.withLossScaleFactor(null);

@@ -144,7 +144,13 @@ public final class LossScaleOptimizer implements Optimizer {
 
     /** {@code loss * scale}: what to differentiate so that the gradients arrive scaled. */
     public double scaleLoss(double loss) {
-        return loss * dynamicScale();
+        return loss * lossScale();
+    }
+
+    /** {@link #dynamicScale()}, as Keras's {@code scale_loss} uses it (the initial scale before the build). */
+    @Override
+    public double lossScale() {
+        return dynamicScale();
     }
 
     @Override

@@ -26,6 +26,14 @@ public interface Optimizer {
     /** One step; builds on first use. {@code grads.get(i)} belongs to {@code variables.get(i)}; null skips it. */
     void apply(List<INDArray> grads, List<Variable> variables);
 
+    /**
+     * The factor Keras's {@code optimizer.scale_loss(loss)} multiplies the loss by: a training loop
+     * differentiates {@code loss * lossScale()}, and {@link #apply} divides the gradients by it again.
+     * {@code loss_scale_factor} (1.0 when None) for a {@link BaseOptimizer}, the current dynamic scale for a
+     * {@link LossScaleOptimizer}. Read it before each step: a loss-scale optimizer changes it in {@code apply}.
+     */
+    double lossScale();
+
     /** With EMA, writes the moving averages into the variables; otherwise does nothing. */
     void finalizeVariableValues(List<Variable> variables);
 

@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sparkadadelta.optim.tensor.Nd4jTensorMath;
 
 /**
  * A stack of dense layers and a loss: linear regression, logistic regression, softmax regression or an MLP.
@@ -17,6 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>{@link #accumulate} computes the summed loss and the summed gradient of a set of rows (the mean is
  * taken once on the driver, after all partitions are combined), with ND4J's BLAS for the matrix products.
+ * The gradient is that of the loss times the optimizer's loss scale; the loss is reported unscaled.
  */
 public final class Network implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -172,30 +174,42 @@ public final class Network implements Serializable {
      * @param labels   {@code rows} labels
      */
     public void accumulate(float[] params, float[] features, float[] labels, int rows, GradientSum sum) {
-        accumulate(weights(params), features, labels, rows, sum);
+        accumulate(params, features, labels, rows, 1f, sum);
     }
 
-    public void accumulate(Weights weights, float[] features, float[] labels, int rows, GradientSum sum) {
-        accumulate(weights.tensors, features, labels, rows, sum, DataType.FLOAT);
+    /**
+     * As {@link #accumulate(float[], float[], float[], int, GradientSum)}, with the gradient of the loss
+     * multiplied by {@code lossScale} (Keras's {@code optimizer.scale_loss}); the loss added stays unscaled.
+     */
+    public void accumulate(float[] params, float[] features, float[] labels, int rows, float lossScale,
+            GradientSum sum) {
+        accumulate(weights(params), features, labels, rows, lossScale, sum);
     }
 
-    /** As {@link #accumulate(float[], float[], float[], int, GradientSum)}, computing in {@code type}. */
-    public void accumulate(float[] params, float[] features, float[] labels, int rows, GradientSum sum,
-            DataType type) {
-        accumulate(unflatten(params, type), features, labels, rows, sum, type);
+    public void accumulate(Weights weights, float[] features, float[] labels, int rows, float lossScale,
+            GradientSum sum) {
+        accumulate(weights.tensors, features, labels, rows, lossScale, sum, DataType.FLOAT);
     }
 
-    private void accumulate(List<INDArray> weights, float[] features, float[] labels, int rows, GradientSum sum,
-            DataType type) {
+    /** As {@link #accumulate(float[], float[], float[], int, float, GradientSum)}, computing in {@code type}. */
+    public void accumulate(float[] params, float[] features, float[] labels, int rows, float lossScale,
+            GradientSum sum, DataType type) {
+        accumulate(unflatten(params, type), features, labels, rows, lossScale, sum, type);
+    }
+
+    private void accumulate(List<INDArray> weights, float[] features, float[] labels, int rows, float lossScale,
+            GradientSum sum, DataType type) {
         if (rows == 0) {
             return;
         }
         Forward f = forward(weights, features, rows, type);
         Loss.Result r = loss.evaluate(f.logits(), Nd4j.createFromArray(labels).castTo(type));
 
-        // Backward: d(sum of losses)/d(params), layer by layer from the output.
+        // Backward: d(lossScale * sum of losses)/d(params), layer by layer from the output. As in Keras's
+        // backprop of scale_loss(loss), the scale enters once, in the seed at the output (in the seed's
+        // dtype), so every gradient downstream is that of the scaled loss, overflowing as Keras's would.
         float[] grad = sum.gradientBuffer(layout.size());
-        INDArray delta = r.gradient();
+        INDArray delta = lossScale == 1f ? r.gradient() : Nd4jTensorMath.INSTANCE.multiply(r.gradient(), lossScale);
         for (int i = layers.size() - 1; i >= 0; i--) {
             if (i < layers.size() - 1) {
                 delta = layers.get(i).activation().backward(f.preActivations().get(i), delta);

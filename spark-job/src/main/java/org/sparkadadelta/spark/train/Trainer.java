@@ -23,7 +23,9 @@ import org.sparkadadelta.spark.model.Network;
 /**
  * The distributed training loop. Each step: broadcast the weights (a float array), let every partition sum
  * the loss gradient of its rows in the step's mini-batch, combine the sums with one {@code treeAggregate},
- * and on the driver turn the sum into the batch mean and hand it to the Keras optimizer. Ends with
+ * and on the driver turn the sum into the batch mean and hand it to the Keras optimizer. The gradient is that
+ * of the loss scaled by {@link Optimizer#lossScale()} (shipped in the task closure), as Keras's {@code fit()}
+ * differentiates {@code optimizer.scale_loss(loss)}; losses are recorded unscaled. Ends with
  * {@code finalizeVariableValues}, as Keras's {@code fit()} does.
  */
 public final class Trainer {
@@ -121,8 +123,15 @@ public final class Trainer {
                 long stepStart = System.nanoTime();
                 spark.setJobDescription(String.format("train epoch %d/%d step %d/%d", epoch + 1, options.epochs(),
                         step + 1, sampler.stepsPerEpoch()));
-                GradientSum sum = gradientOfStep(train.blocks(), params.snapshot(), sampler, epoch, step, globalStep);
+                // Keras's scale_loss: the gradients are those of loss * scale (loss_scale_factor, or the LSO's
+                // dynamic scale, read now since the last step or a restore may have changed it); apply()
+                // divides them again, and skips the step if they overflowed. The loss stays unscaled.
+                float lossScale = (float) optimizer.lossScale();
+                GradientSum sum = gradientOfStep(train.blocks(), params.snapshot(), lossScale, sampler, epoch, step,
+                        globalStep);
                 double loss = sum.meanLoss();
+                // Divergence is judged on the unscaled loss: a scaled gradient that overflowed is a step a
+                // LossScaleOptimizer skips (halving its scale), not divergence.
                 if (!Double.isFinite(loss) && options.stopOnDivergence()) {
                     throw new DivergenceException("Training diverged: the mean loss of epoch " + (epoch + 1)
                             + " step " + (step + 1) + " is " + loss + ". Lower the learning rate, add clipping "
@@ -205,19 +214,20 @@ public final class Trainer {
         });
     }
 
-    private GradientSum gradientOfStep(JavaRDD<DenseBlock> blocks, float[] weights, BatchSampler sampler, int epoch,
-            long step, long globalStep) {
+    /** The summed loss and the summed gradient of {@code lossScale} times the loss, over the step's batch. */
+    private GradientSum gradientOfStep(JavaRDD<DenseBlock> blocks, float[] weights, float lossScale,
+            BatchSampler sampler, int epoch, long step, long globalStep) {
         Network net = network;
         return sumOverPartitions(blocks, weights, globalStep, (w, it, sum) -> {
             Network.Weights unpacked = net.weights(w);
             if (sampler.isFullBatch()) { // every row: block by block rather than copied
                 while (it.hasNext()) {
                     DenseBlock b = it.next();
-                    net.accumulate(unpacked, b.features(), b.labels(), b.rows(), sum);
+                    net.accumulate(unpacked, b.features(), b.labels(), b.rows(), lossScale, sum);
                 }
             } else { // one matrix product for the partition's share of the batch, gathered from its blocks
                 RowGather batch = RowGather.of(it, sampler, epoch, step);
-                net.accumulate(unpacked, batch.features(), batch.labels(), batch.rows(), sum);
+                net.accumulate(unpacked, batch.features(), batch.labels(), batch.rows(), lossScale, sum);
             }
         });
     }

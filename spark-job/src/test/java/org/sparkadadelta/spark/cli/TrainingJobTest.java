@@ -61,6 +61,30 @@ class TrainingJobTest {
     }
 
     @Test
+    void powerOfTwoLossScalingWritesTheSameWeightsAsPlainAdadelta() throws Exception {
+        Path csv = blobsCsv(dir.resolve("train.csv"), 300, 3);
+        String adadelta = "{\"module\": \"keras.optimizers\", \"class_name\": \"Adadelta\", \"config\": "
+                + "{\"name\": \"adadelta\", \"learning_rate\": 1.0, \"epsilon\": 1e-4%s}, \"registered_name\": null}";
+        String plain = String.format(adadelta, "");
+        String lso = "{\"module\": \"keras.optimizers\", \"class_name\": \"LossScaleOptimizer\", \"config\": "
+                + "{\"name\": \"loss_scale_optimizer\", \"inner_optimizer\": " + plain + ", "
+                + "\"initial_scale\": 32768.0, \"dynamic_growth_steps\": 3}, \"registered_name\": null}";
+        String factor = String.format(adadelta, ", \"loss_scale_factor\": 256.0");
+        List<byte[]> weights = new ArrayList<>();
+        for (String optimizer : List.of(plain, lso, factor)) {
+            Path out = dir.resolve("run" + weights.size());
+            ObjectNode c = config(csv, out, "\"mlp\"", 3);
+            c.set("optimizer", JSON.readTree(optimizer));
+            c.with("training").put("epochs", 2);
+            TrainingResult r = run(c, new ByteArrayOutputStream());
+            assertEquals(10, r.optimizer().iterations(), optimizer);
+            weights.add(Files.readAllBytes(out.resolve("weights.arrow")));
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(weights.get(0), weights.get(1), "LossScaleOptimizer");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(weights.get(0), weights.get(2), "loss_scale_factor=256");
+    }
+
+    @Test
     void checkpointsAreWrittenAndResumeContinuesFromTheNewest() throws Exception {
         Path csv = blobsCsv(dir.resolve("train.csv"), 300, 3);
         ObjectNode c = config(csv, dir.resolve("run"), "\"mlp\"", 3);

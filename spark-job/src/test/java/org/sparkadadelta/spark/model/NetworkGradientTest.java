@@ -41,7 +41,7 @@ class NetworkGradientTest {
             params[i] += (float) (0.1 * r.nextGaussian()); // non-zero biases too
         }
         GradientSum analytic = new GradientSum();
-        net.accumulate(params, x, y, rows, analytic, DataType.DOUBLE);
+        net.accumulate(params, x, y, rows, 1f, analytic, DataType.DOUBLE);
         float[] grad = analytic.gradientBuffer(params.length);
         assertEquals(rows, analytic.count());
 
@@ -61,9 +61,37 @@ class NetworkGradientTest {
         assertTrue(worst < 1e-4, net.describe() + ": worst relative gradient error " + worst);
     }
 
+    @ParameterizedTest
+    @MethodSource("networks")
+    void aLossScaleMultipliesTheGradientButNotTheLoss(Network net, int classes) {
+        int rows = 9;
+        Random r = new Random(4);
+        float[] x = new float[rows * net.inputs()];
+        float[] y = new float[rows];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        for (int i = 0; i < rows; i++) {
+            y[i] = classes == 0 ? (float) r.nextGaussian() : r.nextInt(classes);
+        }
+        float[] params = net.initialParameters(12);
+        GradientSum plain = new GradientSum();
+        net.accumulate(params, x, y, rows, plain);
+        GradientSum scaled = new GradientSum();
+        net.accumulate(params, x, y, rows, 1024f, scaled);
+        float[] g = plain.gradientBuffer(params.length);
+        float[] gs = scaled.gradientBuffer(params.length);
+        // A power of two scales every product and sum exactly: the float32 gradient is 1024 times the plain one.
+        for (int p = 0; p < params.length; p++) {
+            assertEquals(Float.floatToRawIntBits(1024f * g[p]), Float.floatToRawIntBits(gs[p]), "gradient " + p);
+        }
+        assertEquals(plain.lossSum(), scaled.lossSum(), "the loss is reported unscaled");
+        assertEquals(plain.metricSum(), scaled.metricSum());
+    }
+
     private static double loss(Network net, float[] params, float[] x, float[] y, int rows) {
         GradientSum s = new GradientSum();
-        net.accumulate(params, x, y, rows, s, DataType.DOUBLE);
+        net.accumulate(params, x, y, rows, 1f, s, DataType.DOUBLE);
         return s.lossSum();
     }
 }

@@ -5,16 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.sparkadadelta.optim.Adadelta;
+import org.sparkadadelta.optim.BaseOptimizer;
+import org.sparkadadelta.optim.LossScaleOptimizer;
 import org.sparkadadelta.optim.Optimizer;
 import org.sparkadadelta.spark.SparkTestSession;
 import org.sparkadadelta.spark.checkpoint.CheckpointState;
@@ -34,44 +38,10 @@ class ResumeTest {
     void resumedRunIsBitIdenticalToAnUninterruptedOne() throws Exception {
         TrainingData train = TestData.blobs(600, 5, 3, 12).toSpark(3, 64);
         Network net = Network.mlp(5, new int[] {8}, 3);
-
-        Optimizer reference = optimizer();
-        TrainingResult full = new Trainer(JSC, net, reference, OPTIONS).fit(train, null);
-
         try (CheckpointStore store = new CheckpointStore(dir.toString(), 2, new Configuration())) {
-            Trainer interrupted = new Trainer(JSC, net, optimizer(), OPTIONS).checkpointTo(store, 7, Map.of("run", "t"))
-                    .addListener(new TrainingListener() {
-                        @Override
-                        public void onStep(StepRecord step) {
-                            if (step.step() == 23) { // crash after the 24th step, mid-epoch 2
-                                throw new IllegalStateException("simulated crash");
-                            }
-                        }
-                    });
-            assertThrows(IllegalStateException.class, () -> interrupted.fit(train, null));
-            assertEquals(List.of(14L, 21L), store.steps(), "every 7 steps, the newest 2 kept");
-
-            List<String> warnings = new ArrayList<>();
-            CheckpointState state = store.loadNewestValid(warnings::add).orElseThrow();
-            assertEquals(21, state.globalStep());
-            assertEquals(1, state.epoch());
-            assertEquals(6, state.stepInEpoch());
-            assertTrue(warnings.isEmpty(), warnings.toString());
-
-            Optimizer resumedOptimizer = optimizer();
-            TrainingResult resumed = new Trainer(JSC, net, resumedOptimizer, OPTIONS).resume(train, null, state);
-            assertArrayEquals(full.weights(), resumed.weights());
-            assertEquals(reference.iterations(), resumedOptimizer.iterations());
-            for (int i = 0; i < reference.variables().size(); i++) {
-                assertArrayEquals(values(reference, i), values(resumedOptimizer, i),
-                        reference.variables().get(i).path());
-            }
-            // Records compare their doubles bit for bit (Double.compare): the resumed epoch's train loss too.
+            TrainingResult full = assertResumesBitIdentically(train, net, store, ResumeTest::optimizer);
             History expected = Histories.withoutSeconds(full.history());
-            History actual = Histories.withoutSeconds(resumed.history());
-            assertEquals(45, actual.steps().size());
-            assertEquals(expected.steps(), actual.steps());
-            assertEquals(expected.epochs(), actual.epochs());
+            CheckpointState state = store.loadNewestValid(w -> { }).orElseThrow();
 
             // A checkpoint without history (saved before checkpoints kept it) still resumes bit for bit; its
             // history starts at the checkpoint, and the resumed epoch's loss, lacking its first steps, is NaN.
@@ -86,6 +56,71 @@ class ResumeTest {
             assertTrue(Double.isNaN(oldHistory.epochs().get(0).trainLoss()));
             assertEquals(expected.epochs().get(2), oldHistory.epochs().get(1));
         }
+    }
+
+    @Test
+    void aLossScaledRunResumesWithTheScaleItHadReached() throws Exception {
+        TrainingData train = TestData.blobs(600, 5, 3, 12).toSpark(3, 64);
+        Network net = Network.mlp(5, new int[] {8}, 3);
+        // The scale doubles every 4 steps: at the checkpoint it is 2^5 times the initial one, and the
+        // resumed steps must scale their loss by the restored value for the run to stay bit-identical.
+        Supplier<Optimizer> lso = () -> new LossScaleOptimizer((BaseOptimizer) optimizer(), 1024.0, 4,
+                "loss_scale_optimizer");
+        try (CheckpointStore store = new CheckpointStore(dir.toString(), 2, new Configuration())) {
+            assertResumesBitIdentically(train, net, store, lso);
+            CheckpointState state = store.loadNewestValid(w -> { }).orElseThrow();
+            LossScaleOptimizer restored = (LossScaleOptimizer) lso.get();
+            restored.build(FlatWeights.variables(net, state.weights()));
+            state.restoreInto(restored);
+            assertEquals(1024.0 * 32, restored.lossScale(), "21 finite steps with dynamic_growth_steps=4");
+        }
+    }
+
+    /**
+     * Trains {@code net} uninterrupted, then again crashing after step 24 with a checkpoint every 7 steps,
+     * resumes from the newest checkpoint, and asserts the two runs end bit-identical: weights, every optimizer
+     * variable, history. Returns the uninterrupted run; {@code store} holds the crashed run's checkpoints.
+     */
+    private TrainingResult assertResumesBitIdentically(TrainingData train, Network net, CheckpointStore store,
+            Supplier<Optimizer> optimizer) throws IOException {
+        Optimizer reference = optimizer.get();
+        TrainingResult full = new Trainer(JSC, net, reference, OPTIONS).fit(train, null);
+
+        Trainer interrupted = new Trainer(JSC, net, optimizer.get(), OPTIONS).checkpointTo(store, 7, Map.of("run", "t"))
+                .addListener(new TrainingListener() {
+                    @Override
+                    public void onStep(StepRecord step) {
+                        if (step.step() == 23) { // crash after the 24th step, mid-epoch 2
+                            throw new IllegalStateException("simulated crash");
+                        }
+                    }
+                });
+        assertThrows(IllegalStateException.class, () -> interrupted.fit(train, null));
+        assertEquals(List.of(14L, 21L), store.steps(), "every 7 steps, the newest 2 kept");
+
+        List<String> warnings = new ArrayList<>();
+        CheckpointState state = store.loadNewestValid(warnings::add).orElseThrow();
+        assertEquals(21, state.globalStep());
+        assertEquals(1, state.epoch());
+        assertEquals(6, state.stepInEpoch());
+        assertTrue(warnings.isEmpty(), warnings.toString());
+
+        Optimizer resumedOptimizer = optimizer.get();
+        TrainingResult resumed = new Trainer(JSC, net, resumedOptimizer, OPTIONS).resume(train, null, state);
+        assertArrayEquals(full.weights(), resumed.weights());
+        assertEquals(reference.iterations(), resumedOptimizer.iterations());
+        assertEquals(reference.variables().size(), resumedOptimizer.variables().size());
+        for (int i = 0; i < reference.variables().size(); i++) {
+            assertArrayEquals(values(reference, i), values(resumedOptimizer, i),
+                    reference.variables().get(i).path());
+        }
+        // Records compare their doubles bit for bit (Double.compare): the resumed epoch's train loss too.
+        History expected = Histories.withoutSeconds(full.history());
+        History actual = Histories.withoutSeconds(resumed.history());
+        assertEquals(45, actual.steps().size());
+        assertEquals(expected.steps(), actual.steps());
+        assertEquals(expected.epochs(), actual.epochs());
+        return full;
     }
 
     @Test

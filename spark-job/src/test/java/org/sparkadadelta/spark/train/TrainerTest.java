@@ -9,15 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sparkadadelta.optim.Adadelta;
 import org.sparkadadelta.optim.Variable;
 import org.sparkadadelta.spark.SparkTestSession;
 import org.sparkadadelta.spark.data.TrainingData;
 import org.sparkadadelta.spark.model.GradientSum;
 import org.sparkadadelta.spark.model.Network;
-import org.sparkadadelta.spark.model.VariableSpec;
 
 /** The distributed loop on a real local SparkSession. */
 class TrainerTest {
@@ -33,14 +30,14 @@ class TrainerTest {
                 .fit(data.toSpark(1, 1000), null);
 
         float[] weights = net.initialParameters(42);
-        List<Variable> vars = variables(net, weights);
+        List<Variable> vars = FlatWeights.variables(net, weights);
         Adadelta reference = new Adadelta(1.0);
         for (int step = 0; step < 4; step++) {
             GradientSum sum = new GradientSum();
-            net.accumulate(flat(vars), data.features, data.labels, data.rows, sum);
-            reference.apply(split(net, sum.meanGradient(net.layout().size())), vars);
+            net.accumulate(FlatWeights.flat(vars), data.features, data.labels, data.rows, sum);
+            reference.apply(FlatWeights.split(net, sum.meanGradient(net.layout().size())), vars);
         }
-        assertArrayEquals(flat(vars), result.weights());
+        assertArrayEquals(FlatWeights.flat(vars), result.weights());
         assertEquals(4, result.optimizer().iterations());
     }
 
@@ -164,39 +161,5 @@ class TrainerTest {
                 Network.softmaxRegression(5, 4), new Adadelta(), TrainingOptions.DEFAULTS)
                 .fit(data.toSpark(1, 50), null));
         assertTrue(width.getMessage().contains("has 3 features per row, but the model expects 5"), width.getMessage());
-    }
-
-    private static List<Variable> variables(Network net, float[] weights) {
-        List<INDArray> tensors = split(net, weights);
-        List<Variable> vars = new ArrayList<>();
-        for (int i = 0; i < tensors.size(); i++) {
-            VariableSpec v = net.layout().variables().get(i);
-            vars.add(new Variable(v.name(), v.path(), tensors.get(i)));
-        }
-        return vars;
-    }
-
-    /** A flat vector cut into one tensor per variable of the network's layout. */
-    private static List<INDArray> split(Network net, float[] flat) {
-        List<INDArray> out = new ArrayList<>();
-        for (VariableSpec v : net.layout().variables()) {
-            float[] part = java.util.Arrays.copyOfRange(flat, v.offset(), v.offset() + v.size());
-            out.add(Nd4j.createFromArray(part).reshape(v.shape()));
-        }
-        return out;
-    }
-
-    private static float[] flat(List<Variable> vars) {
-        List<Float> all = new ArrayList<>();
-        for (Variable v : vars) {
-            for (float f : v.value().reshape(v.value().length()).toFloatVector()) {
-                all.add(f);
-            }
-        }
-        float[] out = new float[all.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = all.get(i);
-        }
-        return out;
     }
 }
