@@ -134,7 +134,7 @@ public final class CheckpointStore implements AutoCloseable {
      * Renames {@code temp} to {@code target}. A checkpoint of the same step already there (a run saving a step
      * again) is first renamed aside and deleted only once the new one is in place, so there is always a
      * checkpoint of that step, under its final name except between the two renames (a crash there leaves it
-     * under the {@code _old-} name, which loading ignores and the next run's first save deletes).
+     * under the {@code _old-} name, which loading ignores and {@link #restoreSetAside} renames back).
      */
     private void publish(Path temp, Path target) throws IOException {
         Path old = null;
