@@ -74,6 +74,6 @@ public final class CheckpointStart {
 
     private static String abbreviated(List<String> names) {
         return names.size() <= 3 ? String.join(", ", names)
-                : names.get(0) + ", ..., " + names.get(names.size() - 1) + ": " + names.size() + " entries";
+                : names.size() + " of them, " + names.get(0) + " to " + names.get(names.size() - 1);
     }
 }
