@@ -8,7 +8,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkadadelta.spark.SparkTestSession;
@@ -43,6 +49,28 @@ class DataChecksumTest {
         swapped.set(10, lines.get(11));
         swapped.set(11, lines.get(10));
         assertNotEquals(one.checksum(), load(swapped, "swapped.csv").checksum());
+    }
+
+    @Test
+    void checksumIgnoresTheSourcesPartitioning() {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            rows.add(RowFactory.create((double) (i % 3), i * 0.5, 1.0 / (i + 1)));
+        }
+        StructType schema = new StructType().add("label", DataTypes.DoubleType).add("f0", DataTypes.DoubleType)
+                .add("f1", DataTypes.DoubleType);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SPARK.sparkContext());
+        long[] checksums = new long[3];
+        int[] sourcePartitions = {1, 3, 7};
+        for (int k = 0; k < 3; k++) {
+            Dataset<Row> df = SPARK.createDataFrame(jsc.parallelize(rows, sourcePartitions[k]), schema);
+            TrainingData data = DataLoader.fromDataset(df, null, List.of("f0", "f1"), "label", 0, 4, "rows");
+            assertEquals(sourcePartitions[k], data.blocks().getNumPartitions());
+            assertEquals(wholeBlockChecksum(data), data.checksum(), sourcePartitions[k] + " partitions");
+            checksums[k] = data.checksum();
+        }
+        assertEquals(checksums[0], checksums[1]);
+        assertEquals(checksums[0], checksums[2]);
     }
 
     @Test
