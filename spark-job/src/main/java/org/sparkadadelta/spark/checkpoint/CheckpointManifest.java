@@ -15,23 +15,28 @@ import org.sparkadadelta.spark.train.History;
 /**
  * A checkpoint's {@code manifest.json}:
  * <pre>{@code
- * { "format" : "spark-adadelta-checkpoint", "format_version" : 2,
+ * { "format" : "spark-adadelta-checkpoint", "format_version" : 3,
  *   "step" : 120, "epoch" : 2, "step_in_epoch" : 3,
  *   "sampler" : { "rows" : 60000, "batch_size" : 128, "shuffle_seed" : 7 },
- *   "optimizer" : { ...Keras config... }, "job" : { ... },
+ *   "optimizer" : { ...Keras config... },
+ *   "fingerprint" : { "optimizer.config.rho" : "0.95", ..., "data.train.checksum" : "1a2b3c4d5e6f7a8b" },
+ *   "job" : { ... },
  *   "tensors" : [ { "kind" : "weight", "path" : "dense/kernel", "dtype" : "float32", "shape" : [ 3, 2 ] }, ... ],
  *   "state_file" : { "name" : "state.arrow", "size" : 1234, "sha256" : "..." },
  *   "history" : { "steps_file" : { "name" : "history_steps.csv", "size" : 90, "sha256" : "..." },
  *                 "epochs_file" : { "name" : "history_epochs.csv", "size" : 60, "sha256" : "..." } } }
  * }</pre>
- * Version 1, written before checkpoints kept the history, has no {@code history}; it is still read.
+ * Version 1, written before checkpoints kept the history, has no {@code history}; versions 1 and 2, written
+ * before {@link SetupFingerprint}s, no {@code fingerprint}. Both are still read.
  */
 final class CheckpointManifest {
     static final String FILE_NAME = "manifest.json";
     static final String FORMAT = "spark-adadelta-checkpoint";
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
     /** The version without {@code history}. */
     static final int NO_HISTORY_VERSION = 1;
+    /** The last version without {@code fingerprint}. */
+    static final int NO_FINGERPRINT_VERSION = 2;
 
     private CheckpointManifest() {
     }
@@ -42,7 +47,8 @@ final class CheckpointManifest {
         Map<String, Object> m = object("format", FORMAT, "format_version", FORMAT_VERSION,
                 "step", state.globalStep(), "epoch", state.epoch(), "step_in_epoch", state.stepInEpoch(),
                 "sampler", object("rows", s.rows(), "batch_size", s.batchSize(), "shuffle_seed", s.shuffleSeed()),
-                "optimizer", state.optimizerConfig(), "job", state.jobConfig(), "tensors", tensorList(tensors),
+                "optimizer", state.optimizerConfig(), "fingerprint", state.fingerprint().values(),
+                "job", state.jobConfig(), "tensors", tensorList(tensors),
                 "state_file", describe(stateFile),
                 "history", object("steps_file", describe(historyFiles.steps()),
                         "epochs_file", describe(historyFiles.epochs())));
@@ -77,9 +83,9 @@ final class CheckpointManifest {
     static Map<String, Object> read(InputStream in) throws IOException {
         Map<String, Object> m = KerasJson.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         Object version = m.get("format_version");
-        if (!FORMAT.equals(m.get("format")) || !(Integer.valueOf(FORMAT_VERSION).equals(version)
-                || Integer.valueOf(NO_HISTORY_VERSION).equals(version))) {
-            throw new IllegalArgumentException("not a " + FORMAT + " version " + NO_HISTORY_VERSION + " or "
+        if (!FORMAT.equals(m.get("format")) || !(version instanceof Integer v && v >= NO_HISTORY_VERSION
+                && v <= FORMAT_VERSION)) {
+            throw new IllegalArgumentException("not a " + FORMAT + " version " + NO_HISTORY_VERSION + " to "
                     + FORMAT_VERSION + " manifest (format " + m.get("format") + ", version " + version + ")");
         }
         return m;
@@ -114,18 +120,23 @@ final class CheckpointManifest {
      * The state described by the manifest with the tensors of its (verified) state file and the history of
      * its (verified) history files, or null without them.
      */
-    static CheckpointState toState(Map<String, Object> manifest, StateArrowFile.Contents tensors, History history) {
+    static CheckpointState toState(Map<String, Object> manifest, StateArrowFile.Contents tensors, History history,
+                                   String origin) {
         // Compare as JSON text: parsed numbers and written long[]s differ as Java objects.
         if (!KerasJson.write(tensorList(tensors)).equals(KerasJson.write(manifest.get("tensors")))) {
             throw new IllegalArgumentException("the tensors of " + StateArrowFile.FILE_NAME
                     + " differ from the manifest's list");
         }
         Map<String, Object> s = map(manifest, "sampler");
+        SamplerParams sampler = new SamplerParams(number(s, "rows"), number(s, "batch_size"),
+                number(s, "shuffle_seed"));
+        Map<String, Object> optimizer = map(manifest, "optimizer");
+        SetupFingerprint fingerprint = number(manifest, "format_version") <= NO_FINGERPRINT_VERSION
+                ? SetupFingerprint.partial(optimizer, sampler) : SetupFingerprint.read(map(manifest, "fingerprint"));
         return new CheckpointState(number(manifest, "step"), Math.toIntExact(number(manifest, "epoch")),
                 number(manifest, "step_in_epoch"), WeightTensors.layout(tensors.weights()),
-                WeightTensors.values(tensors.weights()), tensors.optimizer(), map(manifest, "optimizer"),
-                new SamplerParams(number(s, "rows"), number(s, "batch_size"), number(s, "shuffle_seed")),
-                map(manifest, "job"), history);
+                WeightTensors.values(tensors.weights()), tensors.optimizer(), optimizer, sampler, fingerprint,
+                map(manifest, "job"), history, origin);
     }
 
     @SuppressWarnings("unchecked")

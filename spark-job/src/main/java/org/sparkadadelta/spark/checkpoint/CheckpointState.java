@@ -27,18 +27,30 @@ public final class CheckpointState {
     private final List<SavedTensor> optimizerTensors;
     private final Map<String, Object> optimizerConfig;
     private final SamplerParams sampler;
+    private final SetupFingerprint fingerprint;
     private final Map<String, Object> jobConfig;
     private final History history;
+    private final String origin;
 
     /**
-     * @param history the records up to {@code globalStep}, or null if unknown (a checkpoint written before
-     *                histories were saved)
+     * @param fingerprint the setup the state was trained with, which a resumed run must match
+     * @param history     the records up to {@code globalStep}, or null if unknown (a checkpoint written before
+     *                    histories were saved)
      * @throws IllegalArgumentException if the weights do not fit the layout, or the history's last step is not
      *                                  the one before {@code globalStep}
      */
     public CheckpointState(long globalStep, int epoch, long stepInEpoch, ParameterLayout layout, float[] weights,
                            List<SavedTensor> optimizerTensors, Map<String, Object> optimizerConfig,
-                           SamplerParams sampler, Map<String, Object> jobConfig, History history) {
+                           SamplerParams sampler, SetupFingerprint fingerprint, Map<String, Object> jobConfig,
+                           History history) {
+        this(globalStep, epoch, stepInEpoch, layout, weights, optimizerTensors, optimizerConfig, sampler, fingerprint,
+                jobConfig, history, null);
+    }
+
+    /** @param origin where the state was read from, for messages; null for a state not read from a store */
+    CheckpointState(long globalStep, int epoch, long stepInEpoch, ParameterLayout layout, float[] weights,
+                    List<SavedTensor> optimizerTensors, Map<String, Object> optimizerConfig, SamplerParams sampler,
+                    SetupFingerprint fingerprint, Map<String, Object> jobConfig, History history, String origin) {
         if (weights.length != layout.size()) {
             throw new IllegalArgumentException("The layout has " + layout.size() + " parameters, the weights "
                     + weights.length);
@@ -55,8 +67,10 @@ public final class CheckpointState {
         this.optimizerTensors = List.copyOf(optimizerTensors);
         this.optimizerConfig = ordered(optimizerConfig);
         this.sampler = Objects.requireNonNull(sampler, "sampler");
+        this.fingerprint = Objects.requireNonNull(fingerprint, "fingerprint");
         this.jobConfig = ordered(jobConfig);
         this.history = history == null ? null : history.copy();
+        this.origin = origin;
     }
 
     private static long lastStep(History history) {
@@ -67,12 +81,13 @@ public final class CheckpointState {
     /** A snapshot of a live, built optimizer, the weights and the history; later steps do not change it. */
     public static CheckpointState capture(long globalStep, int epoch, long stepInEpoch, ParameterLayout layout,
                                           float[] weights, Optimizer optimizer, SamplerParams sampler,
-                                          Map<String, Object> jobConfig, History history) {
+                                          SetupFingerprint fingerprint, Map<String, Object> jobConfig,
+                                          History history) {
         requireBuilt(optimizer);
         List<SavedTensor> tensors = optimizer.optimizerVariables().stream().map(SavedTensor::of).toList();
         return new CheckpointState(globalStep, epoch, stepInEpoch, layout, weights, tensors,
-                OptimizerSerialization.serialize(optimizer), sampler, jobConfig, Objects.requireNonNull(history,
-                "history"));
+                OptimizerSerialization.serialize(optimizer), sampler, fingerprint, jobConfig,
+                Objects.requireNonNull(history, "history"));
     }
 
     /**
@@ -142,6 +157,29 @@ public final class CheckpointState {
 
     public SamplerParams sampler() {
         return sampler;
+    }
+
+    public SetupFingerprint fingerprint() {
+        return fingerprint;
+    }
+
+    /**
+     * Refuses to continue this state with another setup.
+     *
+     * @throws IllegalArgumentException naming every key on which {@code run} differs, with both values
+     */
+    public void requireSameSetup(SetupFingerprint run) {
+        List<String> differences = fingerprint.differences(run);
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("cannot resume from " + describe() + ": it was written with a "
+                    + "different setup: " + String.join("; ", differences) + "; start a new checkpoint.path or "
+                    + "restore the original settings");
+        }
+    }
+
+    /** The checkpoint's directory when it was read from a store, else its step. */
+    public String describe() {
+        return origin != null ? "checkpoint " + origin : "the checkpoint of step " + globalStep;
     }
 
     public Map<String, Object> jobConfig() {

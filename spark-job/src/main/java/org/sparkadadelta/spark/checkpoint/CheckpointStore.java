@@ -29,7 +29,9 @@ import org.sparkadadelta.spark.train.History;
  * {@code state.arrow}, the history tables {@code history_steps.csv} and {@code history_epochs.csv}
  * ({@link HistoryCsv}) and {@code manifest.json}. Each is written into a sibling {@code ckpt-..._tmp-<random>}
  * and renamed into place, so a directory with the final name is complete (short of later corruption, which
- * the manifest's sizes and SHA-256s detect). Only the newest {@code keep} checkpoints are kept.
+ * the manifest's sizes and SHA-256s detect). After each save, the newest {@code keep} checkpoints up to this
+ * instance's newest save are kept and older ones deleted; never one newer than that (it is not this run's to
+ * judge), nor one {@link #findNewestValid()} found corrupt (it may be the only copy someone wants to repair).
  *
  * <p>Assumes that one driver at a time writes a store (a run and its resumption follow each other): each
  * save deletes the {@code _tmp-}/{@code _old-} directories of earlier store instances, left by saves that
@@ -42,12 +44,18 @@ public final class CheckpointStore implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("ckpt-(\\d{12})");
     /** A save's temporary directory, or a replaced checkpoint of the same step awaiting deletion. */
     private static final Pattern SCRATCH = Pattern.compile("ckpt-\\d{12}\\._(tmp|old)-[0-9a-f]{8}");
+    /** A complete checkpoint set aside while a save of the same step replaces it. */
+    private static final Pattern SET_ASIDE = Pattern.compile("(ckpt-\\d{12})\\._old-[0-9a-f]{8}");
 
     private final FileSystem fs;
     private final Path root;
     private final int keep;
     /** The scratch directories this instance made, which its own cleanup leaves alone. */
     private final Set<String> ownScratch = new HashSet<>();
+    /** Steps whose checkpoints {@link #findNewestValid()} found corrupt: pruning leaves them alone. */
+    private final Set<Long> corrupt = new HashSet<>();
+    /** The newest step this instance saved, -1 before its first save: pruning never goes past it. */
+    private long newestSaved = -1;
 
     public CheckpointStore(String rootUri, int keep, Configuration conf) throws IOException {
         if (keep < 1) {
@@ -94,6 +102,9 @@ public final class CheckpointStore implements AutoCloseable {
         } finally {
             fs.delete(temp, true);
         }
+        // A corrupt checkpoint of this step is replaced by the resumed run's, which re-created it.
+        corrupt.remove(state.globalStep());
+        newestSaved = Math.max(newestSaved, state.globalStep());
         prune();
         return target;
     }
@@ -123,7 +134,7 @@ public final class CheckpointStore implements AutoCloseable {
      * Renames {@code temp} to {@code target}. A checkpoint of the same step already there (a run saving a step
      * again) is first renamed aside and deleted only once the new one is in place, so there is always a
      * checkpoint of that step, under its final name except between the two renames (a crash there leaves it
-     * under the {@code _old-} name, which loading ignores and the next run's first save deletes).
+     * under the {@code _old-} name, which loading ignores and {@link #restoreSetAside} renames back).
      */
     private void publish(Path temp, Path target) throws IOException {
         Path old = null;
@@ -161,10 +172,43 @@ public final class CheckpointStore implements AutoCloseable {
     }
 
     private void prune() throws IOException {
-        List<Long> steps = steps();
+        List<Long> steps = steps().stream().filter(s -> s <= newestSaved && !corrupt.contains(s)).toList();
         for (long step : steps.subList(0, Math.max(0, steps.size() - keep))) {
             fs.delete(directory(step), true);
         }
+    }
+
+    /**
+     * The names of the entries that hold checkpoints, valid or not: published ones and ones set aside by a
+     * save that crashed; not the temporary directories of unfinished saves.
+     */
+    public List<String> checkpointNames() throws IOException {
+        List<String> names = new ArrayList<>();
+        for (FileStatus status : list()) {
+            String name = status.getPath().getName();
+            if (status.isDirectory() && (NAME.matcher(name).matches() || SET_ASIDE.matcher(name).matches())) {
+                names.add(name);
+            }
+        }
+        names.sort(Comparator.naturalOrder());
+        return names;
+    }
+
+    /**
+     * Renames each checkpoint that a save crashed between setting it aside and publishing its replacement
+     * back to its own name, unless the replacement is there; returns the restored names.
+     */
+    public List<String> restoreSetAside() throws IOException {
+        List<String> restored = new ArrayList<>();
+        for (FileStatus status : list()) {
+            Matcher m = SET_ASIDE.matcher(status.getPath().getName());
+            Path target = m.matches() ? new Path(root, m.group(1)) : null;
+            if (status.isDirectory() && target != null && !fs.exists(target)) {
+                rename(status.getPath(), target);
+                restored.add(target.getName());
+            }
+        }
+        return restored;
     }
 
     /** The steps of the published checkpoints, oldest first (temporary directories are not listed). */
@@ -194,16 +238,40 @@ public final class CheckpointStore implements AutoCloseable {
      * {@code warnings} (its path and what is wrong) and skipped.
      */
     public Optional<CheckpointState> loadNewestValid(Consumer<String> warnings) throws IOException {
+        Search search = findNewestValid();
+        search.corrupt().forEach(c -> warnings.accept("Skipping checkpoint " + c));
+        return search.newestValid();
+    }
+
+    /** A checkpoint that does not read back intact, and why. */
+    public record Corrupt(Path directory, String problem) {
+        @Override
+        public String toString() {
+            return directory + ": " + problem;
+        }
+    }
+
+    /** The newest intact checkpoint, if any, and the corrupt ones newer than it, newest first. */
+    public record Search(Optional<CheckpointState> newestValid, List<Corrupt> corrupt) {
+    }
+
+    /**
+     * Reads the checkpoints newest first until one is intact. The corrupt ones on the way are remembered, so
+     * that this store's pruning never deletes them.
+     */
+    public Search findNewestValid() throws IOException {
         List<Long> steps = steps();
+        List<Corrupt> skipped = new ArrayList<>();
         for (int i = steps.size() - 1; i >= 0; i--) {
             Path dir = directory(steps.get(i));
             try {
-                return Optional.of(load(dir));
+                return new Search(Optional.of(load(dir)), skipped);
             } catch (IOException | RuntimeException e) {
-                warnings.accept("Skipping checkpoint " + dir + ": " + e.getMessage());
+                skipped.add(new Corrupt(dir, e.getMessage()));
+                corrupt.add(steps.get(i));
             }
         }
-        return Optional.empty();
+        return new Search(Optional.empty(), skipped);
     }
 
     /**
@@ -233,7 +301,7 @@ public final class CheckpointStore implements AutoCloseable {
                             bytes -> HistoryCsv.readEpochs(new ByteArrayInputStream(bytes))));
         }
         try {
-            return CheckpointManifest.toState(manifest, tensors, history);
+            return CheckpointManifest.toState(manifest, tensors, history, dir.toString());
         } catch (RuntimeException e) {
             throw new IOException("files inconsistent with " + CheckpointManifest.FILE_NAME + ": " + e.getMessage(),
                     e);

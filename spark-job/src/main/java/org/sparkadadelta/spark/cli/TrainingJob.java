@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparkadadelta.optim.Optimizer;
+import org.sparkadadelta.spark.checkpoint.CheckpointStart;
 import org.sparkadadelta.spark.checkpoint.CheckpointState;
 import org.sparkadadelta.spark.checkpoint.CheckpointStore;
 import org.sparkadadelta.spark.data.DataLoader;
@@ -47,13 +48,18 @@ public final class TrainingJob {
     }
 
     /**
-     * @param resume continue from the newest valid checkpoint under {@code checkpoint.path} (corrupt ones are
-     *               reported and skipped); without one, start from scratch
+     * @param resume continue from the newest valid checkpoint under {@code checkpoint.path}, by the rules of
+     *               {@link CheckpointStart}; a fresh run needs a checkpoint directory without checkpoints
      */
     public TrainingResult run(boolean resume) {
         try (OutputDirectory out = OutputDirectory.create(config.outputPath(), config.overwrite(),
                 spark.sparkContext().hadoopConfiguration());
-                SparkRecoveries recoveries = SparkRecoveries.register(spark.sparkContext())) {
+                SparkRecoveries recoveries = SparkRecoveries.register(spark.sparkContext());
+                CheckpointStore store = openCheckpoints(resume)) {
+            // Before the data is loaded: a refused start costs no Spark work.
+            Optional<CheckpointState> state = store == null ? Optional.empty()
+                    : CheckpointStart.choose(store, resume, console::println);
+            state.ifPresent(this::announceResume);
             TrainingData train = load(config.train());
             TrainingData validation = config.validation() == null ? null : load(config.validation());
             TrainingData test = config.test() == null ? null
@@ -65,15 +71,11 @@ public final class TrainingJob {
                     config.training().batchSize() <= 0 ? "full" : config.training().batchSize());
             Trainer trainer = new Trainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), network, optimizer,
                     config.training()).addListener(new ProgressListener(console, System.console() != null));
-            TrainingResult result = withCheckpoints(trainer, resume, store -> {
-                Optional<CheckpointState> state = resume ? store.loadNewestValid(w -> console.println("warning: " + w))
-                        : Optional.empty();
-                if (resume && state.isEmpty()) {
-                    console.println("No checkpoint under " + config.checkpointPath() + ": starting from scratch");
-                }
-                state.ifPresent(this::announceResume);
-                return state.isPresent() ? trainer.resume(train, validation, state.get()) : trainer.fit(train, validation);
-            });
+            if (store != null) {
+                trainer.checkpointTo(store, config.checkpointEverySteps(), Map.of("name", config.name()));
+            }
+            TrainingResult result = state.isPresent() ? trainer.resume(train, validation, state.get())
+                    : trainer.fit(train, validation);
             Map<String, Object> metrics = new LinkedHashMap<>(result.metrics());
             if (test != null) {
                 GradientSum t = trainer.evaluate(test.blocks(), result.weights());
@@ -107,24 +109,16 @@ public final class TrainingJob {
         }
     }
 
-    /** A run with or without a checkpoint store, which is closed afterwards. */
-    private TrainingResult withCheckpoints(Trainer trainer, boolean resume, CheckpointedRun run) throws IOException {
+    /** The checkpoint store, or null without {@code checkpoint.path}. */
+    private CheckpointStore openCheckpoints(boolean resume) throws IOException {
         if (config.checkpointPath() == null) {
             if (resume) {
                 throw new IllegalArgumentException("--resume needs checkpoint.path in the config");
             }
-            return run.train(null);
+            return null;
         }
-        try (CheckpointStore store = new CheckpointStore(config.checkpointPath(), config.checkpointKeep(),
-                spark.sparkContext().hadoopConfiguration())) {
-            trainer.checkpointTo(store, config.checkpointEverySteps(), Map.of("name", config.name()));
-            return run.train(store);
-        }
-    }
-
-    @FunctionalInterface
-    private interface CheckpointedRun {
-        TrainingResult train(CheckpointStore store) throws IOException;
+        return new CheckpointStore(config.checkpointPath(), config.checkpointKeep(),
+                spark.sparkContext().hadoopConfiguration());
     }
 
     private TrainingData load(DataSpec spec) {

@@ -12,7 +12,8 @@ import org.apache.spark.storage.StorageLevel;
  * <p>Global numbers need every partition's row count first, so a source numbered per partition is read
  * once into a disk-only cache while the counts, feature count and labels are gathered; the final blocks
  * (renumbered, or moved into {@code numPartitions} even row ranges) are then built from that copy and
- * cached in memory. Disk for the intermediate copy keeps memory from holding the data twice.
+ * cached in memory. Disk for the intermediate copy keeps memory from holding the data twice. The
+ * {@link DataChecksum} is summed in the pass that gathers the counts, with them.
  */
 final class Materializer {
     private Materializer() {
@@ -76,7 +77,7 @@ final class Materializer {
      * Where each partition starts globally (also right for a globally numbered source, whose partitions hold
      * consecutive row ranges), and the dataset's shape.
      */
-    private record Layout(long[] offsets, int cols, LabelSummary labels) {
+    private record Layout(long[] offsets, int cols, LabelSummary labels, long checksum) {
         static Layout of(BlockSource source, List<PartitionStats> stats) {
             long[] offsets = new long[stats.size() + 1];
             for (int p = 0; p < stats.size(); p++) {
@@ -87,6 +88,7 @@ final class Materializer {
             }
             int first = -1;
             LabelSummary labels = LabelSummary.EMPTY;
+            long checksum = 0;
             for (int p = 0; p < stats.size(); p++) {
                 PartitionStats s = stats.get(p);
                 if (s.rows() == 0) {
@@ -100,9 +102,11 @@ final class Materializer {
                             + " has " + s.cols() + " features, expected " + stats.get(first).cols() + " as in "
                             + source.locate(first, offsets[first]));
                 }
-                labels = labels.merge(s.labelsShiftedBy(source.globallyNumbered() ? 0 : offsets[p]));
+                long shift = source.globallyNumbered() ? 0 : offsets[p];
+                labels = labels.merge(s.labelsShiftedBy(shift));
+                checksum += s.checksumShiftedBy(shift);
             }
-            return new Layout(offsets, stats.get(first).cols(), labels);
+            return new Layout(offsets, stats.get(first).cols(), labels, checksum);
         }
 
         long rows() {
@@ -110,7 +114,7 @@ final class Materializer {
         }
 
         TrainingData data(JavaRDD<DenseBlock> blocks, BlockSource source) {
-            return new TrainingData(blocks, rows(), cols, labels, source.description());
+            return new TrainingData(blocks, rows(), cols, labels, checksum, source.description());
         }
     }
 }

@@ -13,16 +13,19 @@ final class PartitionStats implements Serializable {
     private final long rows;
     private final int cols;
     private final LabelSummary labels;
+    private final long checksum;
 
     /**
-     * @param rows   rows in the partition
-     * @param cols   features per row, or 0 for an empty partition
-     * @param labels label summary, rows numbered as in the blocks
+     * @param rows     rows in the partition
+     * @param cols     features per row, or 0 for an empty partition
+     * @param labels   label summary, rows numbered as in the blocks
+     * @param checksum {@link DataChecksum} of the rows, numbered as in the blocks
      */
-    PartitionStats(long rows, int cols, LabelSummary labels) {
+    PartitionStats(long rows, int cols, LabelSummary labels, long checksum) {
         this.rows = rows;
         this.cols = cols;
         this.labels = labels;
+        this.checksum = checksum;
     }
 
     long rows() {
@@ -37,8 +40,10 @@ final class PartitionStats implements Serializable {
         long rows = 0;
         int cols = 0;
         LabelSummary labels = LabelSummary.EMPTY;
+        long checksum = 0;
         while (blocks.hasNext()) {
             DenseBlock b = blocks.next();
+            checksum += DataChecksum.of(b);
             cols = b.cols();
             rows += b.rows();
             float[] y = b.labels();
@@ -46,12 +51,17 @@ final class PartitionStats implements Serializable {
                 labels = labels.add(b.firstRow() + i, y[i]);
             }
         }
-        return new PartitionStats(rows, cols, labels);
+        return new PartitionStats(rows, cols, labels, checksum);
     }
 
     /** The label summary with its row shifted from partition-local to global numbering. */
     LabelSummary labelsShiftedBy(long offset) {
         long bad = labels.firstBadRow() < 0 ? -1 : labels.firstBadRow() + offset;
         return new LabelSummary(labels.min(), labels.max(), labels.allIntegral(), bad);
+    }
+
+    /** The checksum with its rows shifted from partition-local to global numbering. */
+    long checksumShiftedBy(long offset) {
+        return DataChecksum.shift(checksum, offset);
     }
 }

@@ -9,8 +9,9 @@ import org.apache.spark.api.java.JavaRDD;
  * @param rows        total number of rows (at least 1)
  * @param numFeatures features per row
  * @param labels      label range, for checking against the model
+ * @param checksum    {@link DataChecksum} of the rows in order, so a resumed run can check it has the same data
  * @param source      a human-readable description of where the data came from (for messages and manifests)
  */
 public record TrainingData(JavaRDD<DenseBlock> blocks, long rows, int numFeatures, LabelSummary labels,
-        String source) {
+        long checksum, String source) {
 }

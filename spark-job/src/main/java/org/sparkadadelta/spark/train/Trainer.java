@@ -15,6 +15,7 @@ import org.sparkadadelta.optim.Optimizer;
 import org.sparkadadelta.spark.checkpoint.CheckpointState;
 import org.sparkadadelta.spark.checkpoint.CheckpointStore;
 import org.sparkadadelta.spark.checkpoint.SamplerParams;
+import org.sparkadadelta.spark.checkpoint.SetupFingerprint;
 import org.sparkadadelta.spark.data.DenseBlock;
 import org.sparkadadelta.spark.data.TrainingData;
 import org.sparkadadelta.spark.model.GradientSum;
@@ -94,16 +95,13 @@ public final class Trainer {
         DriverParameters params = new DriverParameters(network.layout(), initialWeights);
         BatchSampler sampler = new BatchSampler(train.rows(), options.batchSize(), options.shuffleSeed());
         SamplerParams samplerParams = new SamplerParams(train.rows(), sampler.batchSize(), options.shuffleSeed());
+        SetupFingerprint fingerprint = RunFingerprint.of(optimizer, network, samplerParams, train);
         long globalStep = 0;
         int firstEpoch = 0;
         long firstStep = 0;
         History history = new History();
         if (resumeFrom != null) {
-            if (!resumeFrom.sampler().equals(samplerParams)) {
-                throw new IllegalArgumentException("The checkpoint at step " + resumeFrom.globalStep() + " was made "
-                        + "with " + resumeFrom.sampler() + " but this run has " + samplerParams
-                        + ": resume with the same data, batch size and shuffle seed");
-            }
+            resumeFrom.requireSameSetup(fingerprint);
             optimizer.build(params.variables());
             resumeFrom.restoreInto(optimizer);
             globalStep = resumeFrom.globalStep();
@@ -147,7 +145,7 @@ public final class Trainer {
                 epochLoss.add(loss, sum.count());
                 // An epoch's last step is checkpointed after its EpochRecord, which the checkpoint's history needs.
                 if (step < sampler.stepsPerEpoch() - 1 && checkpointDue(globalStep, false)) {
-                    saveCheckpoint(globalStep, epoch, step + 1, params, samplerParams, history);
+                    saveCheckpoint(globalStep, epoch, step + 1, params, samplerParams, fingerprint, history);
                 }
                 listeners.forEach(l -> l.onStep(record));
             }
@@ -163,7 +161,7 @@ public final class Trainer {
                     network.loss().metric(), seconds(epochStart));
             history.add(record);
             if (checkpointDue(globalStep, epoch == options.epochs() - 1)) {
-                saveCheckpoint(globalStep, epoch + 1, 0, params, samplerParams, history);
+                saveCheckpoint(globalStep, epoch + 1, 0, params, samplerParams, fingerprint, history);
             }
             listeners.forEach(l -> l.onEpoch(record));
         }
@@ -191,9 +189,9 @@ public final class Trainer {
     }
 
     private void saveCheckpoint(long globalStep, int epoch, long stepInEpoch, DriverParameters params,
-            SamplerParams samplerParams, History history) {
+            SamplerParams samplerParams, SetupFingerprint fingerprint, History history) {
         CheckpointState state = CheckpointState.capture(globalStep, epoch, stepInEpoch, network.layout(),
-                params.snapshot(), optimizer, samplerParams, jobConfig, history);
+                params.snapshot(), optimizer, samplerParams, fingerprint, jobConfig, history);
         try {
             checkpoints.save(state);
         } catch (IOException e) {

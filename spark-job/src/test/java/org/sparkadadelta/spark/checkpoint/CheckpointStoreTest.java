@@ -253,6 +253,55 @@ class CheckpointStoreTest {
                 entries());
     }
 
+    @Test
+    void pruningNeverDeletesCheckpointsNewerThanTheStoresNewestSave() throws IOException {
+        TrainingFixture other = fixture(new float[TrainingFixture.LAYOUT.size()]);
+        other.train(0, 200);
+        try (CheckpointStore store = store(3)) {
+            store.save(other.capture(200));
+        }
+        saveAt(2, 1, 2, 3, 4);
+        // Its own newest two are kept; the later checkpoint is not this store's to judge.
+        assertEquals(List.of("ckpt-000000000003", "ckpt-000000000004", "ckpt-000000000200"), entries());
+    }
+
+    @Test
+    void aCheckpointFoundCorruptIsNeverPrunedButAResaveOfItsStepReplacesIt() throws IOException {
+        saveAt(5, 1, 2, 3, 4);
+        Files.delete(stateFile(4));
+        Files.writeString(stateFile(3), "damaged");
+        try (CheckpointStore store = store(2)) {
+            CheckpointStore.Search search = store.findNewestValid();
+            assertEquals(2, search.newestValid().orElseThrow().globalStep());
+            assertEquals(List.of("ckpt-000000000004", "ckpt-000000000003"),
+                    search.corrupt().stream().map(c -> c.directory().getName()).toList());
+            TrainingFixture resumed = fixture(TrainingFixture.initialWeights());
+            resumed.train(0, 3);
+            store.save(resumed.capture(3)); // re-creates step 3
+            resumed.train(3, 5);
+            store.save(resumed.capture(5));
+            resumed.train(5, 6);
+            store.save(resumed.capture(6));
+        }
+        assertEquals(List.of("ckpt-000000000004", "ckpt-000000000005", "ckpt-000000000006"), entries(),
+                "the corrupt 4 is kept, the re-created 3 pruned like any older one");
+        assertFalse(Files.exists(stateFile(4)), "untouched: still without its state file");
+    }
+
+    @Test
+    void aCheckpointSetAsideByACrashedSaveIsListedAndRestored() throws IOException {
+        saveAt(3, 1, 2);
+        Files.move(checkpoint(2), dir.resolve("ckpt-000000000002._old-0badcafe"));
+        Files.createDirectories(dir.resolve("ckpt-000000000001._old-12345678")); // its replacement is in place
+        try (CheckpointStore store = store(3)) {
+            assertEquals(List.of("ckpt-000000000001", "ckpt-000000000001._old-12345678",
+                    "ckpt-000000000002._old-0badcafe"), store.checkpointNames());
+            assertEquals(List.of("ckpt-000000000002"), store.restoreSetAside());
+            assertEquals(2, store.findNewestValid().newestValid().orElseThrow().globalStep());
+        }
+        assertEquals(List.of("ckpt-000000000001", "ckpt-000000000001._old-12345678", "ckpt-000000000002"), entries());
+    }
+
     private List<String> entries() throws IOException {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.map(p -> p.getFileName().toString()).sorted().toList();

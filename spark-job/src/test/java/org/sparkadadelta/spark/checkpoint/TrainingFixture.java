@@ -26,6 +26,8 @@ final class TrainingFixture {
     static final ParameterLayout LAYOUT = ParameterLayout.builder().add("kernel", "dense/kernel", 3, 2)
             .add("bias", "dense/bias", 2).build();
     static final SamplerParams SAMPLER = new SamplerParams(60000, 128, 7);
+    static final SetupFingerprint FINGERPRINT = SetupFingerprint.builder(Map.of("class_name", "Adadelta"), SAMPLER)
+            .put("model.layers", "dense 3->2 linear").put("data.train.checksum", "0123456789abcdef").build();
     static final Map<String, Object> JOB = Map.of("name", "fixture");
     static final int STEPS_PER_EPOCH = 3;
 
@@ -80,7 +82,7 @@ final class TrainingFixture {
     /** The state after {@code steps} steps, which must be the steps trained so far. */
     CheckpointState capture(long steps) {
         return CheckpointState.capture(steps, (int) (steps / STEPS_PER_EPOCH), steps % STEPS_PER_EPOCH, LAYOUT,
-                weights(), optimizer, SAMPLER, JOB, history);
+                weights(), optimizer, SAMPLER, FINGERPRINT, JOB, history);
     }
 
     /** Asserts that the weights and every optimizer tensor are bit-identical (paths and dtypes too). */

@@ -47,7 +47,7 @@ class ResumeTest {
             // history starts at the checkpoint, and the resumed epoch's loss, lacking its first steps, is NaN.
             CheckpointState noHistory = new CheckpointState(state.globalStep(), state.epoch(), state.stepInEpoch(),
                     state.layout(), state.weights(), state.optimizerTensors(), state.optimizerConfig(),
-                    state.sampler(), state.jobConfig(), null);
+                    state.sampler(), state.fingerprint(), state.jobConfig(), null);
             TrainingResult old = new Trainer(JSC, net, optimizer(), OPTIONS).resume(train, null, noHistory);
             assertArrayEquals(full.weights(), old.weights());
             History oldHistory = Histories.withoutSeconds(old.history());
@@ -132,7 +132,7 @@ class ResumeTest {
             CheckpointState state = store.loadNewestValid(w -> { }).orElseThrow();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(JSC, net,
                     optimizer(), OPTIONS.withBatchSize(50)).resume(train, null, state));
-            assertTrue(e.getMessage().contains("same data, batch size and shuffle seed"), e.getMessage());
+            assertTrue(e.getMessage().contains("training.batch_size 40 vs 50"), e.getMessage());
         }
     }
 

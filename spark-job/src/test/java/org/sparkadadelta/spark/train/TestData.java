@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Random;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkadadelta.spark.SparkTestSession;
+import org.sparkadadelta.spark.data.DataChecksum;
 import org.sparkadadelta.spark.data.DenseBlock;
 import org.sparkadadelta.spark.data.LabelSummary;
 import org.sparkadadelta.spark.data.TrainingData;
@@ -57,6 +58,7 @@ final class TestData {
     TrainingData toSpark(int partitions, int blockRows) {
         List<DenseBlock> blocks = new ArrayList<>();
         LabelSummary summary = LabelSummary.EMPTY;
+        long checksum = 0;
         for (int start = 0; start < rows; start += blockRows) {
             int n = Math.min(blockRows, rows - start);
             float[] f = new float[n * cols];
@@ -64,11 +66,13 @@ final class TestData {
             System.arraycopy(features, start * cols, f, 0, n * cols);
             System.arraycopy(labels, start, l, 0, n);
             blocks.add(new DenseBlock(start, n, cols, f, l));
+            checksum += DataChecksum.of(blocks.get(blocks.size() - 1));
             for (int i = 0; i < n; i++) {
                 summary = summary.add(start + i, l[i]);
             }
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
-        return new TrainingData(jsc.parallelize(blocks, partitions).cache(), rows, cols, summary, "test data");
+        return new TrainingData(jsc.parallelize(blocks, partitions).cache(), rows, cols, summary, checksum,
+                "test data");
     }
 }
