@@ -143,7 +143,7 @@ final class ArrowFileCursor implements RowCursor, AutoCloseable {
 
     @Override
     public DataValidationException error(String problem) {
-        return new DataValidationException("Row " + fileRow + " of file " + file + ": " + problem);
+        return DataFileException.atRow(file, fileRow, problem);
     }
 
     @Override
