@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.apache.spark.TaskContext;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
@@ -49,8 +50,10 @@ final class DatasetRowCursor implements RowCursor {
             row = rows.next();
         } catch (DataValidationException e) {
             throw e;
-        } catch (Exception e) { // also Spark's undeclared checked SparkException
-            throw readFailure(e);
+        } catch (RuntimeException e) {
+            throw killed() ? e : readFailure(e);
+        } catch (Exception e) { // Spark's undeclared checked SparkException
+            throw killed() ? new IllegalStateException(e) : readFailure(e);
         }
         localRow++;
         String rowFile = row.getString(fileIndex);
@@ -67,6 +70,12 @@ final class DatasetRowCursor implements RowCursor {
         }
         vector = plan.choice().vector() ? vectorValue() : null;
         return true;
+    }
+
+    /** A task Spark is killing (another task failed the job) fails with whatever its reader throws: not ours. */
+    private static boolean killed() {
+        TaskContext task = TaskContext.get();
+        return task != null && task.isInterrupted();
     }
 
     /** Spark's reader failed on the record after the last one it returned, or on opening the next file. */
