@@ -33,8 +33,8 @@ final class GzipCheckedStream implements AutoCloseable {
         this.gzip = gzip;
     }
 
-    /** A plain file already positioned at {@code offset}. */
-    static GzipCheckedStream plain(String path, FSDataInputStream raw, long offset) {
+    /** A plain file, already positioned where reading starts. */
+    static GzipCheckedStream plain(String path, FSDataInputStream raw) {
         return new GzipCheckedStream(path, null, new BufferedInputStream(raw, 1 << 16), null, false);
     }
 

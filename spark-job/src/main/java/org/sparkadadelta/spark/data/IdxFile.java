@@ -94,7 +94,7 @@ record IdxFile(String path, boolean gzip, int headerBytes, int count, int itemBy
         long offset = headerBytes + first * itemBytes;
         if (!gzip) {
             raw.seek(offset);
-            return GzipCheckedStream.plain(path, raw, offset);
+            return GzipCheckedStream.plain(path, raw);
         }
         GzipCheckedStream in = GzipCheckedStream.gzip(path, conf, raw);
         long skipped = in.skip(offset);
