@@ -83,7 +83,7 @@ final class DatasetRowCursor implements RowCursor {
         String f = SparkReadFailure.currentFile();
         long start = SparkReadFailure.currentPartStart();
         long index = f.equals(file) && start == partStart ? indexInPart + 1 : 0;
-        return new LocalRowException(partition, localRow + 1, f, start, index, SparkReadFailure.problem(e), true, e);
+        return new LocalRowException(partition, localRow + 1, f, start, index, SparkReadFailure.problem(e, f), true, e);
     }
 
     private DataValidationException malformed(String text) {

@@ -65,6 +65,13 @@ final class SparkReadFailure {
         return "cannot read: " + message.replaceAll("\\s*\\R\\s*", " ");
     }
 
+    /** {@link #problem(Throwable)}, where the file is already named: its path in the message says "the file". */
+    static String problem(Throwable failure, String file) {
+        String name = file.substring(file.lastIndexOf('/') + 1);
+        String problem = problem(failure);
+        return name.isEmpty() ? problem : problem.replaceAll("\\S*/" + Pattern.quote(name) + "\\b", "the file");
+    }
+
     private static Throwable rootCause(Throwable t) {
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();
         Throwable c = t;
