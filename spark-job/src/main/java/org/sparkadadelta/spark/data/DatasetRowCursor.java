@@ -51,9 +51,9 @@ final class DatasetRowCursor implements RowCursor {
         } catch (DataValidationException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw killed() ? e : readFailure(e);
+            throw fileReadFailed() ? readFailure(e) : e;
         } catch (Exception e) { // Spark's undeclared checked SparkException
-            throw killed() ? new IllegalStateException(e) : readFailure(e);
+            throw fileReadFailed() ? readFailure(e) : new IllegalStateException(e);
         }
         localRow++;
         String rowFile = row.getString(fileIndex);
@@ -72,10 +72,13 @@ final class DatasetRowCursor implements RowCursor {
         return true;
     }
 
-    /** A task Spark is killing (another task failed the job) fails with whatever its reader throws: not ours. */
-    private static boolean killed() {
+    /**
+     * Whether the rows' computation failed in Spark's reader of a file: not in a DataFrame computed otherwise,
+     * and not because Spark is killing the task (another task failed the job).
+     */
+    private static boolean fileReadFailed() {
         TaskContext task = TaskContext.get();
-        return task != null && task.isInterrupted();
+        return !SparkReadFailure.currentFile().isEmpty() && !(task != null && task.isInterrupted());
     }
 
     /** Spark's reader failed on the record after the last one it returned, or on opening the next file. */
