@@ -36,12 +36,8 @@ public final class TrainMain {
         int status = 0;
         try {
             new TrainingJob(spark, config, System.out).run(resume);
-        } catch (RuntimeException e) {
-            System.err.println("error: " + e.getMessage());
-            if (!(e instanceof IllegalArgumentException)) {
-                e.printStackTrace();
-            }
-            status = 1;
+        } catch (Exception e) { // also Spark's SparkException, checked but undeclared
+            status = RunFailures.report(e, System.err);
         } finally {
             spark.stop();
         }

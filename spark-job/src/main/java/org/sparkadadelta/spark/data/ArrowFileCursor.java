@@ -72,7 +72,7 @@ final class ArrowFileCursor implements RowCursor, AutoCloseable {
             if (e instanceof DataValidationException d) {
                 throw d;
             }
-            throw new DataValidationException("Cannot read " + file + " as an Arrow IPC file: " + e.getMessage(), e);
+            throw DataFileException.of(file, "not a readable Arrow IPC file: " + e.getMessage(), e);
         }
     }
 
@@ -91,7 +91,8 @@ final class ArrowFileCursor implements RowCursor, AutoCloseable {
             }
         } catch (IOException e) {
             close();
-            throw new DataValidationException("Cannot read a record batch of " + file + ": " + e.getMessage(), e);
+            throw new DataFileException(file, "row " + (fileRow + 1), "cannot read its record batch: " + e.getMessage(),
+                    e);
         }
         return true;
     }
@@ -143,7 +144,7 @@ final class ArrowFileCursor implements RowCursor, AutoCloseable {
 
     @Override
     public DataValidationException error(String problem) {
-        return new DataValidationException("Row " + fileRow + " of file " + file + ": " + problem);
+        return DataFileException.atRow(file, fileRow, problem);
     }
 
     @Override

@@ -55,6 +55,6 @@ final class ArrowSource implements BlockSource {
 
     @Override
     public String locate(int partition, long globalRow) {
-        return "row " + globalRow + " (row 0 of file " + files.get(partition) + ")";
+        return files.get(partition) + ": row 1";
     }
 }

@@ -77,7 +77,8 @@ final class BlockIterator implements Iterator<DenseBlock> {
         if (expectedCols == 0) {
             expectedCols = cols;
         } else if (cols != expectedCols) {
-            throw cursor.error("has " + cols + " features, expected " + expectedCols + " as in " + expectedFrom);
+            throw cursor.error("wrong number of features (expected " + expectedCols + " as in " + expectedFrom + ", got "
+                    + cols + ")");
         }
         return cols;
     }
@@ -86,14 +87,14 @@ final class BlockIterator implements Iterator<DenseBlock> {
         for (int i = 0; i < cols; i++) {
             float v = values[offset + i];
             if (!Float.isFinite(v)) {
-                throw cursor.error("feature " + cursor.featureName(i) + " is " + v);
+                throw cursor.error("feature " + cursor.featureName(i) + " is not a finite number (got " + v + ")");
             }
         }
     }
 
     private float checkLabel(float label) {
         if (!Float.isFinite(label)) {
-            throw cursor.error("label is " + label);
+            throw cursor.error("label is not a finite number (got " + label + ")");
         }
         return label;
     }

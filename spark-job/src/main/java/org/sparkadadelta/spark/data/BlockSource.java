@@ -18,13 +18,16 @@ interface BlockSource {
         return false;
     }
 
-    /** Rows in the partitions before {@code partition}, to turn a {@link LocalRowException} into a global row. */
-    default long rowsBefore(int partition) {
-        throw new UnsupportedOperationException("rowsBefore");
+    /**
+     * The problem of a {@link LocalRowException} located from the start of its file (or of the data): may run a
+     * job or read the file, which only the failure path does.
+     */
+    default DataValidationException located(LocalRowException local) {
+        return local;
     }
 
-    /** How a message names a row given its partition and global index, e.g. {@code row 120}. */
+    /** How a message names a row given its partition and 0-based global index, e.g. {@code row 121}. */
     default String locate(int partition, long globalRow) {
-        return "row " + globalRow;
+        return "row " + (globalRow + 1);
     }
 }

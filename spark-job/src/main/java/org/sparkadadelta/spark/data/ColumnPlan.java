@@ -3,6 +3,7 @@ package org.sparkadadelta.spark.data;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
@@ -37,13 +38,13 @@ record ColumnPlan(ColumnChoice choice, List<String> columns, List<Kind> kinds) i
 
     /**
      * @param parseText whether string columns count as numeric, to be parsed row by row (CSV)
-     * @param ignored   a column that is never data (the loader's file-name column)
+     * @param ignored   columns that are never data (the loader's own: file name, ...)
      */
     static ColumnPlan resolve(StructType schema, String featuresCol, List<String> featureCols, String labelCol,
-            boolean parseText, String ignored, String source) {
+            boolean parseText, Set<String> ignored, String source) {
         List<ColumnChoice.Column> available = new ArrayList<>();
         for (StructField f : schema.fields()) {
-            if (!f.name().equals(ignored)) {
+            if (!ignored.contains(f.name())) {
                 available.add(new ColumnChoice.Column(f.name(), category(f.dataType(), parseText),
                         f.dataType().simpleString()));
             }

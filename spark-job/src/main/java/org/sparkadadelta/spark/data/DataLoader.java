@@ -1,10 +1,13 @@
 package org.sparkadadelta.spark.data;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Loads training data into cached, globally numbered {@link DenseBlock}s, checked row by row.
@@ -38,7 +41,8 @@ public final class DataLoader {
             case "arrow" -> ArrowSource.of(spark, spec);
             case "idx" -> IdxSource.of(spark, spec, numPartitions);
             default -> DatasetSource.of(read(spark, spec), spec.featuresCol(), spec.featureCols(), spec.labelCol(),
-                    spec.numFeatures(), spec.format().equals("csv"), spec.describe());
+                    spec.numFeatures(), spec.format().equals("csv"), spec.describe(), recordLines(spec),
+                    spec.option("sep", spec.option("delimiter", ",")).charAt(0));
         };
         return Materializer.materialize(source, numPartitions, blockRowsOrDefault(blockRows));
     }
@@ -53,12 +57,31 @@ public final class DataLoader {
      */
     public static TrainingData fromDataset(Dataset<Row> df, String featuresCol, List<String> featureCols,
             String labelCol, int numPartitions, int blockRows, String source) {
-        BlockSource blocks = DatasetSource.of(df, featuresCol, featureCols, labelCol, 0, false, source);
+        BlockSource blocks = DatasetSource.of(df, featuresCol, featureCols, labelCol, 0, false, source, null, ',');
         return Materializer.materialize(blocks, numPartitions, blockRowsOrDefault(blockRows));
     }
 
-    /** Parquet, CSV and LibSVM through Spark's readers; CSV with a header and inferred types unless told. */
+    /**
+     * Parquet, CSV and LibSVM through Spark's readers; CSV with a header and inferred types unless told, and
+     * (unless told how to treat malformed records) with its malformed records kept in a column of their own, so a
+     * row with more or fewer columns than the header is an error rather than silently cut or padded.
+     */
     private static Dataset<Row> read(SparkSession spark, DataSpec spec) {
+        try {
+            Dataset<Row> df = reader(spark, spec).load(spec.path());
+            if (spec.format().equals("csv") && !spec.options().containsKey("mode")
+                    && !spec.options().containsKey("columnNameOfCorruptRecord")) {
+                // The inferred schema again, plus the column: no second pass over the data.
+                df = reader(spark, spec).schema(df.schema().add(DatasetSource.MALFORMED_COLUMN, DataTypes.StringType))
+                        .option("columnNameOfCorruptRecord", DatasetSource.MALFORMED_COLUMN).load(spec.path());
+            }
+            return df;
+        } catch (Exception e) { // also Spark's undeclared checked exceptions, e.g. an unreadable Parquet footer
+            throw SparkReadFailure.onDriver(spec.path(), e);
+        }
+    }
+
+    private static DataFrameReader reader(SparkSession spark, DataSpec spec) {
         DataFrameReader reader = spark.read().format(spec.format());
         if (spec.format().equals("csv")) {
             reader.option("header", "true").option("inferSchema", "true");
@@ -66,7 +89,20 @@ public final class DataLoader {
         if (spec.format().equals("libsvm") && spec.numFeatures() > 0) {
             reader.option("numFeatures", spec.numFeatures());
         }
-        return reader.options(spec.options()).load(spec.path());
+        return reader.options(spec.options());
+    }
+
+    /** How Spark's reader of {@code spec} makes records of lines, or null if it does not. */
+    private static TextRecordLines recordLines(DataSpec spec) {
+        return switch (spec.format()) {
+            case "csv" -> {
+                Map<String, String> options = new LinkedHashMap<>(Map.of("header", "true")); // as read() sets it
+                options.putAll(spec.options());
+                yield TextRecordLines.csv(options);
+            }
+            case "libsvm" -> TextRecordLines.libsvm();
+            default -> null;
+        };
     }
 
     private static int blockRowsOrDefault(int blockRows) {

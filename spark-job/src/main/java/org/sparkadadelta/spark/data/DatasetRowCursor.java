@@ -4,29 +4,38 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.apache.spark.TaskContext;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 
 /**
- * Reads a partition of DataFrame rows laid out as {@link ColumnPlan#columns()} says, followed by the row's
- * file name. Only the row's index within the partition is known here, so errors are {@link LocalRowException}s.
+ * Reads a partition of DataFrame rows laid out as {@link ColumnPlan#columns()} says, followed by the row's file
+ * name, the byte its part of the file starts at and, for CSV, Spark's malformed-record text. Only the row's place
+ * in the task's part of the file is known here, so errors are {@link LocalRowException}s; so are failures of
+ * Spark's reader, which name the file being read.
  */
 final class DatasetRowCursor implements RowCursor {
     /** Decimal numbers as CSV writes them; Java's parser alone would also take "1f", "0x1p3", "2d". */
     private static final Pattern NUMBER = Pattern.compile("[+-]?(NaN|Infinity|(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?)");
 
     private final ColumnPlan plan;
+    private final DatasetSource.CsvColumns csv;
     private final int partition;
     private final Iterator<Row> rows;
     private final int fileIndex;
     private Row row;
     private long localRow = -1;
+    private String file = "";
+    private long partStart = -1;
+    private long indexInPart = -1;
     private Object vector;
 
-    DatasetRowCursor(ColumnPlan plan, int partition, Iterator<Row> rows) {
+    /** @param csv the CSV file's columns when rows carry Spark's malformed-record column, else null */
+    DatasetRowCursor(ColumnPlan plan, DatasetSource.CsvColumns csv, int partition, Iterator<Row> rows) {
         this.plan = plan;
+        this.csv = csv;
         this.partition = partition;
         this.rows = rows;
         this.fileIndex = plan.columns().size();
@@ -34,13 +43,59 @@ final class DatasetRowCursor implements RowCursor {
 
     @Override
     public boolean advance() {
-        if (!rows.hasNext()) {
-            return false;
+        try {
+            if (!rows.hasNext()) {
+                return false;
+            }
+            row = rows.next();
+        } catch (DataValidationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw fileReadFailed() ? readFailure(e) : e;
+        } catch (Exception e) { // Spark's undeclared checked SparkException
+            throw fileReadFailed() ? readFailure(e) : new IllegalStateException(e);
         }
-        row = rows.next();
         localRow++;
+        String rowFile = row.getString(fileIndex);
+        long rowPart = row.getLong(fileIndex + 1);
+        if (rowFile.equals(file) && rowPart == partStart) {
+            indexInPart++;
+        } else {
+            file = rowFile;
+            partStart = rowPart;
+            indexInPart = 0;
+        }
+        if (csv != null && row.get(fileIndex + 2) != null) {
+            throw malformed(row.getString(fileIndex + 2));
+        }
         vector = plan.choice().vector() ? vectorValue() : null;
         return true;
+    }
+
+    /**
+     * Whether the rows' computation failed in Spark's reader of a file: not in a DataFrame computed otherwise,
+     * and not because Spark is killing the task (another task failed the job).
+     */
+    private static boolean fileReadFailed() {
+        TaskContext task = TaskContext.get();
+        return !SparkReadFailure.currentFile().isEmpty() && !(task != null && task.isInterrupted());
+    }
+
+    /** Spark's reader failed on the record after the last one it returned, or on opening the next file. */
+    private DataValidationException readFailure(Exception e) {
+        String f = SparkReadFailure.currentFile();
+        long start = SparkReadFailure.currentPartStart();
+        long index = f.equals(file) && start == partStart ? indexInPart + 1 : 0;
+        return new LocalRowException(partition, localRow + 1, f, start, index, SparkReadFailure.problem(e, f), true, e);
+    }
+
+    private DataValidationException malformed(String text) {
+        long separators = text.chars().filter(c -> c == csv.separator()).count();
+        boolean plain = text.indexOf('"') < 0;
+        String got = plain && separators + 1 != csv.names().size() ? separators + 1 + " in '" + text + "'"
+                : "'" + text + "'";
+        return error("malformed CSV record (expected " + csv.names().size() + " columns " + csv.names()
+                + ", got " + got + ")");
     }
 
     private Object vectorValue() {
@@ -101,7 +156,7 @@ final class DatasetRowCursor implements RowCursor {
 
     @Override
     public DataValidationException error(String problem) {
-        return new LocalRowException(partition, localRow, row.getString(fileIndex), problem);
+        return new LocalRowException(partition, localRow, file, partStart, indexInPart, problem, false, null);
     }
 
     private Object notNull(int column) {
@@ -118,7 +173,7 @@ final class DatasetRowCursor implements RowCursor {
         }
         String text = v.toString().trim();
         if (!NUMBER.matcher(text).matches()) {
-            throw error("column '" + plan.columns().get(column) + "' has non-numeric value '" + v + "'");
+            throw error("bad value in column '" + plan.columns().get(column) + "' (expected a number, got '" + v + "')");
         }
         return Float.parseFloat(text);
     }

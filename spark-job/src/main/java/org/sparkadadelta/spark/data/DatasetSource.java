@@ -1,7 +1,11 @@
 package org.sparkadadelta.spark.data;
 
+import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -12,33 +16,52 @@ import org.apache.spark.sql.functions;
 final class DatasetSource implements BlockSource {
     /** Carries each row's file (empty when not read from files) so errors can name it. */
     static final String FILE_COLUMN = "__sparkadadelta_input_file";
+    /** The byte where the row's part of its file starts, to count rows from the start of the file. */
+    static final String PART_COLUMN = "__sparkadadelta_input_part";
+    /** Spark's CSV reader puts a malformed record's text here (wrong column count, unparsable value). */
+    static final String MALFORMED_COLUMN = "__sparkadadelta_malformed";
 
     private final JavaRDD<Row> rows;
     private final ColumnPlan plan;
     private final int numFeatures;
     private final String description;
+    private final TextRecordLines lines;
+    private final CsvColumns csv;
+    private final Configuration conf;
 
-    private DatasetSource(JavaRDD<Row> rows, ColumnPlan plan, int numFeatures, String description) {
+    private DatasetSource(JavaRDD<Row> rows, ColumnPlan plan, int numFeatures, String description,
+            TextRecordLines lines, CsvColumns csv, Configuration conf) {
         this.rows = rows;
         this.plan = plan;
         this.numFeatures = numFeatures;
         this.description = description;
+        this.lines = lines;
+        this.csv = csv;
+        this.conf = conf;
     }
 
     /**
      * @param parseText   accept string columns and parse them (CSV), instead of a type error
      * @param numFeatures the feature count every row must have, or 0 for "as the first row"
+     * @param lines       how to find a bad record's line in its file (CSV, LibSVM), or null to count rows
+     * @param separator   the CSV separator, to count a malformed record's columns
      */
     static DatasetSource of(Dataset<Row> df, String featuresCol, List<String> featureCols, String labelCol,
-            int numFeatures, boolean parseText, String description) {
-        Dataset<Row> withFile = df.withColumn(FILE_COLUMN, functions.input_file_name());
+            int numFeatures, boolean parseText, String description, TextRecordLines lines, char separator) {
+        Dataset<Row> withFile = df.withColumn(FILE_COLUMN, functions.input_file_name())
+                .withColumn(PART_COLUMN, functions.input_file_block_start());
+        boolean malformed = Arrays.asList(df.columns()).contains(MALFORMED_COLUMN);
         ColumnPlan plan = ColumnPlan.resolve(withFile.schema(), emptyToNull(featuresCol),
                 featureCols == null ? List.of() : featureCols,
                 labelCol == null || labelCol.isBlank() ? DataSpec.DEFAULT_LABEL_COL : labelCol,
-                parseText, FILE_COLUMN, description);
-        Column[] selected = Stream.concat(plan.columns().stream(), Stream.of(FILE_COLUMN))
+                parseText, Set.of(FILE_COLUMN, PART_COLUMN, MALFORMED_COLUMN), description);
+        Column[] selected = Stream.concat(plan.columns().stream(),
+                (malformed ? Stream.of(FILE_COLUMN, PART_COLUMN, MALFORMED_COLUMN) : Stream.of(FILE_COLUMN, PART_COLUMN)))
                 .map(DatasetSource::column).toArray(Column[]::new);
-        return new DatasetSource(withFile.select(selected).toJavaRDD(), plan, numFeatures, description);
+        CsvColumns csv = malformed ? new CsvColumns(Arrays.stream(df.columns())
+                .filter(c -> !c.equals(MALFORMED_COLUMN)).toList(), separator) : null;
+        return new DatasetSource(withFile.select(selected).toJavaRDD(), plan, numFeatures, description, lines, csv,
+                df.sparkSession().sparkContext().hadoopConfiguration());
     }
 
     private static String emptyToNull(String s) {
@@ -59,13 +82,34 @@ final class DatasetSource implements BlockSource {
     public JavaRDD<DenseBlock> blocks(int blockRows) {
         ColumnPlan p = plan;
         int expected = numFeatures;
-        return rows.mapPartitionsWithIndex(
-                (partition, it) -> new BlockIterator(new DatasetRowCursor(p, partition, it), blockRows, expected, 0),
-                true);
+        CsvColumns c = csv;
+        return rows.mapPartitionsWithIndex((partition, it) -> new BlockIterator(
+                new DatasetRowCursor(p, c, partition, it), blockRows, expected, 0), true);
     }
 
+    /** Line of a text file, else row of the file (counting the rows of its earlier parts), else global row. */
     @Override
-    public long rowsBefore(int partition) {
+    public DataValidationException located(LocalRowException local) {
+        if (local.file().isEmpty()) {
+            return local.at("row " + (rowsBefore(local.partition()) + local.localRow() + 1));
+        }
+        if (lines != null) {
+            try {
+                long line = lines.line(conf, local.file(), local.partStart(), local.indexInPart());
+                if (line > 0) {
+                    return local.at("line " + line);
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                local.addSuppressed(e);
+            }
+        }
+        if (local.unreadable()) {
+            return local.at(null);
+        }
+        return local.at("row " + (rowsOfFileBefore(local.file(), local.partStart()) + local.indexInPart() + 1));
+    }
+
+    private long rowsBefore(int partition) {
         return rows.mapPartitionsWithIndex((p, it) -> {
             long n = 0;
             for (; p < partition && it.hasNext(); it.next()) {
@@ -73,5 +117,14 @@ final class DatasetSource implements BlockSource {
             }
             return List.of(n).iterator();
         }, true).collect().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private long rowsOfFileBefore(String file, long partStart) {
+        int fileAt = plan.columns().size();
+        return rows.filter(r -> file.equals(r.getString(fileAt)) && r.getLong(fileAt + 1) < partStart).count();
+    }
+
+    /** A CSV file's columns and separator, to say what a malformed record should have held. */
+    record CsvColumns(List<String> names, char separator) implements java.io.Serializable {
     }
 }

@@ -1,12 +1,11 @@
 package org.sparkadadelta.spark.data;
 
-import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -36,47 +35,73 @@ record IdxFile(String path, boolean gzip, int headerBytes, int count, int itemBy
             DataInputStream in = new DataInputStream(gzip ? new GZIPInputStream(raw) : raw);
             int found = in.readInt();
             if (found != magic) {
-                throw new DataValidationException(String.format("%s: expected IDX magic number 0x%08X (%s), got 0x%08X",
-                        path, magic, magic == UBYTE_IMAGES ? "unsigned-byte images, 3 dimensions"
-                                : "unsigned-byte labels, 1 dimension", found));
+                throw DataFileException.of(path, String.format("not an IDX %s file: bad magic number (expected 0x%08X, got 0x%08X)",
+                        magic == UBYTE_IMAGES ? "unsigned-byte images (3 dimensions)"
+                                : "unsigned-byte labels (1 dimension)", magic, found), null);
             }
             boolean images = magic == UBYTE_IMAGES;
             int count = in.readInt();
             int rows = images ? in.readInt() : 1;
             int cols = images ? in.readInt() : 1;
             if (count < 0 || rows <= 0 || cols <= 0) {
-                throw new DataValidationException(path + ": bad IDX dimensions " + count + " x " + rows + " x " + cols);
+                throw DataFileException.of(path, "bad IDX dimensions " + count + " x " + rows + " x " + cols, null);
             }
             IdxFile file = new IdxFile(path, gzip, images ? 16 : 8, count, Math.multiplyExact(rows, cols));
             file.checkLength(fs);
             return file;
         } catch (EOFException e) {
-            throw new DataValidationException(path + " is too short for an IDX header", e);
+            throw DataFileException.of(path, "too short for an IDX header", e);
+        } catch (ZipException e) {
+            throw GzipCheckedStream.corrupt(path, e, -1);
         } catch (IOException e) {
             throw HadoopFiles.failure("read", path, e);
         }
     }
 
-    /** A plain file's length must match its header exactly; a gzip file is checked while it is read. */
+    /**
+     * A plain file's length must match its header exactly; a gzip file's decompressed length is checked by the
+     * task that reads its last slice ({@link IdxSliceCursor}), which decompresses the whole file anyway.
+     */
     private void checkLength(FileSystem fs) throws IOException {
-        long expected = headerBytes + (long) count * itemBytes;
         long actual = fs.getFileStatus(new Path(path)).getLen();
-        if (!gzip && actual != expected) {
-            throw new DataValidationException(path + " has " + actual + " bytes, but its header says " + count
-                    + " items of " + itemBytes + " bytes: expected " + expected + " bytes");
+        if (!gzip && actual != expectedBytes()) {
+            throw wrongLength(actual);
         }
     }
 
-    /** A buffered stream positioned at item {@code first}: a seek for plain files, a skip through gzip. */
-    InputStream openAt(Configuration conf, long first) throws IOException {
+    /** Header plus items, decompressed. */
+    long expectedBytes() {
+        return headerBytes + (long) count * itemBytes;
+    }
+
+    /** The file (decompressed) holds {@code actual} bytes where its header announces {@link #expectedBytes()}. */
+    DataFileException wrongLength(long actual) {
+        long items = Math.max(0, actual - headerBytes) / itemBytes;
+        return DataFileException.of(path, (actual < expectedBytes() ? "truncated" : "longer than its header says")
+                + " (expected " + count + " items of " + itemBytes + " bytes after a " + headerBytes + "-byte header, "
+                + expectedBytes() + " bytes" + (gzip ? " decompressed" : "") + "; got " + actual + " bytes"
+                + (actual < expectedBytes() ? ", " + items + " whole items" : "") + ")", null);
+    }
+
+    /**
+     * A buffered stream positioned at item {@code first}: a seek for plain files, a skip through gzip (which
+     * can only be decompressed from the start; the skipped bytes count in the stream's CRC-32).
+     *
+     * @throws DataFileException when the file ends before that item, or its gzip data is corrupt
+     */
+    GzipCheckedStream openAt(Configuration conf, long first) throws IOException {
         FSDataInputStream raw = HadoopFiles.fileSystem(conf, path).open(new Path(path));
         long offset = headerBytes + first * itemBytes;
         if (!gzip) {
             raw.seek(offset);
-            return new BufferedInputStream(raw, 1 << 16);
+            return GzipCheckedStream.plain(path, raw);
         }
-        InputStream in = new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
-        in.skipNBytes(offset);
+        GzipCheckedStream in = GzipCheckedStream.gzip(path, conf, raw);
+        long skipped = in.skip(offset);
+        if (skipped < offset) {
+            in.close();
+            throw wrongLength(skipped);
+        }
         return in;
     }
 }

@@ -1,26 +1,30 @@
 package org.sparkadadelta.spark.data;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import org.apache.hadoop.conf.Configuration;
 
 /**
  * Rows {@code [first, end)} of an IDX image/label file pair: pixels scaled to [0, 1], the label as its class
  * index. Opens both files itself and reads only its own rows (a gzip file is decompressed from the start).
+ *
+ * <p>The slice that ends at the files' last row also reads them to their end: a gzip file's CRC-32 and length
+ * are in its trailer, which only that slice's task reaches, having decompressed the whole file anyway. So each
+ * file is verified once per read of the data at no extra cost, where checking it on the driver would decompress
+ * it once more; a corrupt file fails that task, and so the load, before any training.
  */
 final class IdxSliceCursor implements RowCursor, AutoCloseable {
     private final IdxFile images;
     private final IdxFile labels;
-    private final InputStream imageIn;
-    private final InputStream labelIn;
+    private final GzipCheckedStream imageIn;
+    private final GzipCheckedStream labelIn;
     private final long end;
     private final byte[] pixels;
     private final byte[] labelByte = new byte[1];
     private long row;
+    private boolean closed;
 
-    private IdxSliceCursor(IdxFile images, IdxFile labels, InputStream imageIn, InputStream labelIn, long first,
-            long end) {
+    private IdxSliceCursor(IdxFile images, IdxFile labels, GzipCheckedStream imageIn, GzipCheckedStream labelIn,
+            long first, long end) {
         this.images = images;
         this.labels = labels;
         this.imageIn = imageIn;
@@ -31,7 +35,7 @@ final class IdxSliceCursor implements RowCursor, AutoCloseable {
     }
 
     static IdxSliceCursor open(Configuration conf, IdxFile images, IdxFile labels, long first, long end) {
-        InputStream imageIn = open(conf, images, first);
+        GzipCheckedStream imageIn = open(conf, images, first);
         try {
             return new IdxSliceCursor(images, labels, imageIn, open(conf, labels, first), first, end);
         } catch (RuntimeException e) {
@@ -40,11 +44,9 @@ final class IdxSliceCursor implements RowCursor, AutoCloseable {
         }
     }
 
-    private static InputStream open(Configuration conf, IdxFile file, long first) {
+    private static GzipCheckedStream open(Configuration conf, IdxFile file, long first) {
         try {
             return file.openAt(conf, first);
-        } catch (EOFException e) {
-            throw truncated(file, first);
         } catch (IOException e) {
             throw HadoopFiles.failure("read", file.path(), e);
         }
@@ -53,30 +55,32 @@ final class IdxSliceCursor implements RowCursor, AutoCloseable {
     @Override
     public boolean advance() {
         if (row + 1 >= end) {
+            if (!closed && end == images.count()) {
+                verifyEnd(images, imageIn);
+                verifyEnd(labels, labelIn);
+            }
             close();
             return false;
         }
         row++;
-        if (read(images, imageIn, pixels) < pixels.length) {
-            throw truncated(images, row);
-        }
-        if (read(labels, labelIn, labelByte) < 1) {
-            throw truncated(labels, row);
-        }
+        read(images, imageIn, pixels);
+        read(labels, labelIn, labelByte);
         return true;
     }
 
-    private static int read(IdxFile file, InputStream in, byte[] into) {
-        try {
-            return in.readNBytes(into, 0, into.length);
-        } catch (IOException e) {
-            throw HadoopFiles.failure("read", file.path(), e);
+    private void read(IdxFile file, GzipCheckedStream in, byte[] into) {
+        int n = in.readFully(into);
+        if (n < into.length) {
+            throw file.wrongLength(file.headerBytes() + row * file.itemBytes() + n);
         }
     }
 
-    private static DataValidationException truncated(IdxFile file, long item) {
-        return new DataValidationException(file.path() + " is truncated: it ends before item " + item + " of the "
-                + file.count() + " its header announces");
+    /** Past the last item: a gzip file must end here, with a trailer that matches its data. */
+    private static void verifyEnd(IdxFile file, GzipCheckedStream in) {
+        long extra = in.drain();
+        if (extra > 0) {
+            throw file.wrongLength(file.expectedBytes() + extra);
+        }
     }
 
     @Override
@@ -103,19 +107,22 @@ final class IdxSliceCursor implements RowCursor, AutoCloseable {
 
     @Override
     public DataValidationException error(String problem) {
-        return new DataValidationException("Row " + row + " of " + images.path() + ": " + problem);
+        return DataFileException.atRow(images.path(), row, problem);
     }
 
     @Override
     public void close() {
-        closeQuietly(imageIn, null);
-        closeQuietly(labelIn, null);
+        if (!closed) {
+            closed = true;
+            closeQuietly(imageIn, null);
+            closeQuietly(labelIn, null);
+        }
     }
 
-    private static void closeQuietly(InputStream in, RuntimeException pending) {
+    private static void closeQuietly(GzipCheckedStream in, RuntimeException pending) {
         try {
             in.close();
-        } catch (IOException e) {
+        } catch (RuntimeException e) {
             if (pending != null) {
                 pending.addSuppressed(e);
             }

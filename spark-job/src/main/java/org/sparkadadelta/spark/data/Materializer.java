@@ -97,10 +97,9 @@ final class Materializer {
                 if (first < 0) {
                     first = p;
                 } else if (s.cols() != stats.get(first).cols()) {
-                    String where = source.locate(p, offsets[p]);
-                    throw new DataValidationException(Character.toUpperCase(where.charAt(0)) + where.substring(1)
-                            + " has " + s.cols() + " features, expected " + stats.get(first).cols() + " as in "
-                            + source.locate(first, offsets[first]));
+                    throw new DataValidationException(source.locate(p, offsets[p]) + ": wrong number of features "
+                            + "(expected " + stats.get(first).cols() + " as in " + source.locate(first, offsets[first])
+                            + ", got " + s.cols() + ")");
                 }
                 long shift = source.globallyNumbered() ? 0 : offsets[p];
                 labels = labels.merge(s.labelsShiftedBy(shift));

@@ -149,7 +149,7 @@ final class RowRangeRepartition {
 
         @Override
         public DataValidationException error(String problem) {
-            return new DataValidationException("Row " + (piece.firstRow() + row) + ": " + problem);
+            return new DataValidationException("row " + (piece.firstRow() + row + 1) + ": " + problem);
         }
     }
 }

@@ -34,10 +34,10 @@ final class TaskFailures {
         return null;
     }
 
-    /** Counting the rows before costs a job, but only on this failure path. */
+    /** Locating the row may cost a job or a read of the file, but only on this failure path. */
     private static DataValidationException globalize(BlockSource source, LocalRowException local) {
         try {
-            return local.at(source.rowsBefore(local.partition()) + local.localRow());
+            return source.located(local);
         } catch (RuntimeException countFailed) {
             local.addSuppressed(countFailed);
             return local;

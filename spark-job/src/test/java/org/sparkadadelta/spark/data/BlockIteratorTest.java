@@ -78,25 +78,25 @@ class BlockIteratorTest {
     void rowsMustAllBeAsWideAsTheFirst() {
         DataValidationException e = assertThrows(DataValidationException.class,
                 () -> blocks(8, 0, new float[] {1, 2, 0}, new float[] {3, 0}));
-        assertEquals("Row 1: has 1 features, expected 2 as in the first row", e.getMessage());
+        assertEquals("Row 1: wrong number of features (expected 2 as in the first row, got 1)", e.getMessage());
     }
 
     @Test
     void rowsMustHaveTheExpectedWidth() {
         DataValidationException e = assertThrows(DataValidationException.class,
                 () -> blocks(8, 3, new float[] {1, 2, 0}));
-        assertEquals("Row 0: has 2 features, expected 3 as in numFeatures", e.getMessage());
+        assertEquals("Row 0: wrong number of features (expected 3 as in numFeatures, got 2)", e.getMessage());
         assertEquals("Row 0: has no features",
                 assertThrows(DataValidationException.class, () -> blocks(8, 0, new float[] {1})).getMessage());
     }
 
     @Test
     void nonFiniteFeaturesAndLabelsAreNamed() {
-        assertEquals("Row 1: feature f1 is NaN", assertThrows(DataValidationException.class,
+        assertEquals("Row 1: feature f1 is not a finite number (got NaN)", assertThrows(DataValidationException.class,
                 () -> blocks(8, 0, new float[] {1, 2, 0}, new float[] {3, Float.NaN, 0})).getMessage());
-        assertEquals("Row 0: feature f0 is -Infinity", assertThrows(DataValidationException.class,
+        assertEquals("Row 0: feature f0 is not a finite number (got -Infinity)", assertThrows(DataValidationException.class,
                 () -> blocks(8, 0, new float[] {Float.NEGATIVE_INFINITY, 0})).getMessage());
-        assertEquals("Row 0: label is Infinity", assertThrows(DataValidationException.class,
+        assertEquals("Row 0: label is not a finite number (got Infinity)", assertThrows(DataValidationException.class,
                 () -> blocks(8, 0, new float[] {1, Float.POSITIVE_INFINITY})).getMessage());
     }
 

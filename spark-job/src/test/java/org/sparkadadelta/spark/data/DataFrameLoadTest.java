@@ -186,12 +186,13 @@ class DataFrameLoadTest {
     void badValuesNameTheGlobalRow() {
         StructType schema = new StructType().add("x0", DataTypes.DoubleType).add("x1", DataTypes.DoubleType)
                 .add("label", DataTypes.DoubleType);
-        assertEquals("Row 9: feature 'x1' is NaN", badRow(schema, Double.NaN, 0.0));
-        assertEquals("Row 9: feature 'x1' is Infinity", badRow(schema, Double.POSITIVE_INFINITY, 0.0));
-        assertEquals("Row 9: feature 'x1' is Infinity", badRow(schema, 1e300, 0.0));
-        assertEquals("Row 9: label is NaN", badRow(schema, 1.0, Double.NaN));
-        assertEquals("Row 9: column 'x1' is null", badRow(schema, null, 0.0));
-        assertEquals("Row 9: column 'label' is null", badRow(schema, 1.0, null));
+        assertEquals("row 10: feature 'x1' is not a finite number (got NaN)", badRow(schema, Double.NaN, 0.0));
+        assertEquals("row 10: feature 'x1' is not a finite number (got Infinity)",
+                badRow(schema, Double.POSITIVE_INFINITY, 0.0));
+        assertEquals("row 10: feature 'x1' is not a finite number (got Infinity)", badRow(schema, 1e300, 0.0));
+        assertEquals("row 10: label is not a finite number (got NaN)", badRow(schema, 1.0, Double.NaN));
+        assertEquals("row 10: column 'x1' is null", badRow(schema, null, 0.0));
+        assertEquals("row 10: column 'label' is null", badRow(schema, 1.0, null));
     }
 
     private static String badRow(StructType schema, Double x1, Double label) {
@@ -206,12 +207,12 @@ class DataFrameLoadTest {
         // within a partition: the task sees it
         Dataset<Row> df = frame(vectorSchema(), 8, 2, i -> RowFactory.create(0.0,
                 i == 6 ? Vectors.dense(1, 2) : Vectors.dense(1, 2, 3)));
-        assertEquals("Row 6: has 2 features, expected 3 as in the first row",
+        assertEquals("row 7: wrong number of features (expected 3 as in the first row, got 2)",
                 assertThrows(DataValidationException.class, () -> load(df, 0, 0)).getMessage());
         // across partitions: the driver compares them
         Dataset<Row> split = frame(vectorSchema(), 8, 2, i -> RowFactory.create(0.0,
                 i >= 4 ? Vectors.dense(1, 2) : Vectors.dense(1, 2, 3)));
-        assertEquals("Row 4 has 2 features, expected 3 as in row 0",
+        assertEquals("row 5: wrong number of features (expected 3 as in row 1, got 2)",
                 assertThrows(DataValidationException.class, () -> load(split, 0, 0)).getMessage());
     }
 

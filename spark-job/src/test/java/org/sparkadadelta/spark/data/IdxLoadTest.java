@@ -89,8 +89,8 @@ class IdxLoadTest {
         IdxFixtures.writePair(dir, "train", 5, 2, 2, true);
         Path labels = dir.resolve("train-labels-idx1-ubyte.gz");
         IdxFixtures.writeLabels(labels, 0x00000803, 5, true);
-        assertEquals(labels + ": expected IDX magic number 0x00000801 (unsigned-byte labels, 1 "
-                + "dimension), got 0x00000803", assertThrows(DataValidationException.class,
+        assertEquals(labels + ": not an IDX unsigned-byte labels (1 dimension) file: bad magic number "
+                + "(expected 0x00000801, got 0x00000803)", assertThrows(DataValidationException.class,
                 () -> DataLoader.load(SPARK, DataSpec.of("idx", dir.toString()))).getMessage());
     }
 
@@ -109,7 +109,8 @@ class IdxLoadTest {
         Path images = IdxFixtures.writePair(dir, "train", 5, 2, 2, false);
         byte[] bytes = Files.readAllBytes(images);
         Files.write(images, Arrays.copyOf(bytes, bytes.length - 3));
-        assertEquals(images + " has 33 bytes, but its header says 5 items of 4 bytes: expected 36 bytes",
+        assertEquals(images + ": truncated (expected 5 items of 4 bytes after a 16-byte header, 36 bytes; "
+                + "got 33 bytes, 4 whole items)",
                 assertThrows(DataValidationException.class,
                         () -> DataLoader.load(SPARK, DataSpec.of("idx", dir.toString()))).getMessage());
 
@@ -122,7 +123,8 @@ class IdxLoadTest {
         try (var out = new GZIPOutputStream(Files.newOutputStream(gz))) {
             out.write(short4); // header says 5 images, 4 whole ones follow
         }
-        assertEquals(gz + " is truncated: it ends before item 4 of the 5 its header announces",
+        assertEquals(gz + ": truncated (expected 5 items of 4 bytes after a 16-byte header, 36 bytes decompressed; "
+                + "got 33 bytes, 4 whole items)",
                 assertThrows(DataValidationException.class, () -> DataLoader.load(SPARK,
                         DataSpec.of("idx", dir.toString()).withOption("split", "t10k"), 1, 0)).getMessage());
     }

@@ -80,8 +80,8 @@ class SparkFormatsLoadTest {
         Path csv = write("bad.csv", "a,b,label\n1,2,0\n3,4,1\n5,abc,1\n6,7,0\n");
         DataValidationException e = assertThrows(DataValidationException.class,
                 () -> DataLoader.load(SPARK, DataSpec.of("csv", csv.toString())));
-        assertEquals("Row 2 (file " + csv.toUri() + "): column 'b' has "
-                + "non-numeric value 'abc'", e.getMessage());
+        assertEquals(csv.toUri() + ": line 4: bad value in column 'b' (expected a number, got 'abc')",
+                e.getMessage());
     }
 
     @Test
@@ -89,7 +89,8 @@ class SparkFormatsLoadTest {
         Path csv = write("short.csv", "a,b,label\n1,2,0\n3,,1\n");
         DataValidationException e = assertThrows(DataValidationException.class,
                 () -> DataLoader.load(SPARK, DataSpec.of("csv", csv.toString())));
-        assertTrue(e.getMessage().startsWith("Row 1 (file ") && e.getMessage().endsWith("short.csv): column 'b' is null"),
+        assertEquals(csv.toUri() + ": line 3: column 'b' is null", e.getMessage());
+        assertTrue(e instanceof DataFileException,
                 e.getMessage());
     }
 
@@ -123,7 +124,8 @@ class SparkFormatsLoadTest {
         Path csv = write("three.csv", "a,b,c,label\n1,2,3,0\n");
         DataValidationException e = assertThrows(DataValidationException.class,
                 () -> DataLoader.load(SPARK, DataSpec.of("csv", csv.toString()).withNumFeatures(2)));
-        assertTrue(e.getMessage().endsWith("three.csv): has 3 features, expected 2 as in numFeatures"), e.getMessage());
+        assertEquals(csv.toUri() + ": line 2: wrong number of features (expected 2 as in numFeatures, got 3)",
+                e.getMessage());
     }
 
     @Test
