@@ -131,15 +131,46 @@ public final class ConfigTree {
         return s;
     }
 
+    /** Any integer (an integral float such as {@code 4.0} too) that fits in a {@code long}. */
     public long integer(String name, long defaultValue) {
+        return longAtLeast(name, defaultValue, Long.MIN_VALUE);
+    }
+
+    /** An integer {@code >= min} that fits in a {@code long}. */
+    public long longAtLeast(String name, long defaultValue, long min) {
+        return integerIn(name, defaultValue, min, Long.MAX_VALUE);
+    }
+
+    /** An integer {@code >= min} that fits in an {@code int}: a larger value is an error, never wrapped around. */
+    public int intAtLeast(String name, int defaultValue, int min) {
+        return (int) integerIn(name, defaultValue, min, Integer.MAX_VALUE);
+    }
+
+    private long integerIn(String name, long defaultValue, long min, long max) {
         JsonNode v = get(name);
         if (v == null) {
             return defaultValue;
         }
-        if (!v.isIntegralNumber() && !(v.isNumber() && v.doubleValue() == Math.rint(v.doubleValue()))) {
-            throw typeError(name, "an integer", v);
+        String expected = "an integer" + (min == Long.MIN_VALUE ? "" : " >= " + min)
+                + (max == Long.MAX_VALUE ? "" : " and <= " + max);
+        if (!isWholeNumber(v)) {
+            throw typeError(name, expected, v);
         }
-        return v.asLong();
+        // Compared as BigDecimal: 1e30 or 2^63 must not saturate or wrap into range.
+        java.math.BigDecimal value = v.decimalValue();
+        if (value.compareTo(java.math.BigDecimal.valueOf(min)) < 0
+                || value.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
+            throw typeError(name, expected, v);
+        }
+        return value.longValueExact();
+    }
+
+    /** An integral JSON number, or a float with no fractional part (as Keras's configs write {@code 4.0}). */
+    private static boolean isWholeNumber(JsonNode v) {
+        if (v.isIntegralNumber()) {
+            return true;
+        }
+        return v.isNumber() && Double.isFinite(v.doubleValue()) && v.doubleValue() == Math.rint(v.doubleValue());
     }
 
     public boolean bool(String name, boolean defaultValue) {
@@ -163,7 +194,7 @@ public final class ConfigTree {
         }
         int[] out = new int[v.size()];
         for (int i = 0; i < out.length; i++) {
-            if (!v.get(i).isIntegralNumber()) {
+            if (!v.get(i).isIntegralNumber() || !v.get(i).canConvertToInt()) {
                 throw typeError(name, "a list of integers", v);
             }
             out[i] = v.get(i).intValue();

@@ -82,13 +82,66 @@ class JobConfigTest {
 
     @Test
     void wrongTypesAndValuesAreNamed() {
-        assertMessage("Config key 'training.epochs' must be an integer; got \"many\"", "training.epochs=many");
-        assertMessage("training.epochs must be >= 1; got 0", "training.epochs=0");
+        assertMessage("Config key 'training.epochs' must be an integer >= 1 and <= 2147483647; got \"many\"",
+                "training.epochs=many");
+        assertMessage("Config key 'training.epochs' must be an integer >= 1 and <= 2147483647; got 0",
+                "training.epochs=0");
         assertMessage("model.type must be one of linear, logistic, softmax, mlp; got 'cnn'", "model.type=cnn");
         assertMessage("Config key 'output.overwrite' must be true or false; got \"yes\"", "output.overwrite=yes");
         assertMessage("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set.",
                 "optimizer.config.clipnorm=1.0", "optimizer.config.clipvalue=1.0");
         assertMessage("Unknown data format 'xls'", "data.train.format=xls");
+    }
+
+    @Test
+    void settingsTheModelWouldIgnoreAreErrors() {
+        assertMessage("Config key 'model.hidden' applies only to model.type mlp; a softmax model has no hidden "
+                + "layers (got [64])", "model.type=softmax", "model.hidden=[64]");
+        assertMessage("Config key 'model.hidden' applies only to model.type mlp; a linear model",
+                "model.type=linear", "model.hidden=[64]", "model.classes=null");
+        assertMessage("Config key 'model.classes' applies only to model.type softmax or mlp; a logistic model has "
+                + "two classes, 0 and 1 (got 10)", "model.type=logistic", "model.hidden=[]");
+        assertMessage("model.classes must be >= 2 for a softmax model; got 1", "model.type=softmax",
+                "model.hidden=null", "model.classes=1");
+        // What stays valid: softmax without hidden layers, linear without classes.
+        assertEquals("softmax", JobConfig.load(FASHION, List.of("model.type=softmax", "model.hidden=null"))
+                .model().type());
+        assertEquals(0, JobConfig.load(FASHION, List.of("model.type=linear", "model.hidden=[]",
+                "model.classes=null")).model().classes());
+    }
+
+    @Test
+    void integersOutOfRangeAreErrorsNotWrappedOrClamped() {
+        // 2^31 used to wrap to a negative int and 1e30 to saturate: both ran something else than asked.
+        assertMessage("Config key 'training.epochs' must be an integer >= 1 and <= 2147483647; got 2147483648",
+                "training.epochs=2147483648");
+        assertMessage("Config key 'training.epochs' must be an integer >= 1 and <= 2147483647; got 1.0E30",
+                "training.epochs=1e30");
+        assertMessage("Config key 'training.epochs' must be an integer >= 1 and <= 2147483647; got 2.5",
+                "training.epochs=2.5");
+        assertMessage("Config key 'training.batch_size' must be an integer >= 0; got -1", "training.batch_size=-1");
+        assertMessage("Config key 'training.tree_depth' must be an integer >= 1 and <= 2147483647; got 0",
+                "training.tree_depth=0");
+        assertMessage("Config key 'training.shuffle_seed' must be an integer; got 1.0E20",
+                "training.shuffle_seed=1e20");
+        assertMessage("Config key 'data.partitions' must be an integer >= 0 and <= 2147483647; got -2",
+                "data.partitions=-2");
+        assertMessage("Config key 'data.block_rows' must be an integer >= 1 and <= 2147483647; got 0",
+                "data.block_rows=0");
+        assertMessage("Config key 'data.train.num_features' must be an integer >= 0 and <= 2147483647; got -5",
+                "data.train.num_features=-5");
+        assertMessage("Config key 'checkpoint.every_steps' must be an integer >= 1; got 0",
+                "checkpoint.every_steps=0");
+        assertMessage("Config key 'checkpoint.keep' must be an integer >= 1 and <= 2147483647; got 0",
+                "checkpoint.keep=0");
+        assertMessage("Config key 'model.hidden' must be a list of integers; got [4294967552]",
+                "model.hidden=[4294967552]");
+        assertMessage("Config key 'model.classes' must be an integer >= 0 and <= 2147483647; got 4294967298",
+                "model.classes=4294967298");
+        // Still accepted: 0 = full batch, integral floats as Keras writes them.
+        JobConfig c = JobConfig.load(FASHION, List.of("training.batch_size=0", "training.epochs=3.0"));
+        assertEquals(0, c.training().batchSize());
+        assertEquals(3, c.training().epochs());
     }
 
     @Test
