@@ -20,6 +20,7 @@ import org.sparkadadelta.spark.output.OptimizerState;
 import org.sparkadadelta.spark.output.OutputDirectory;
 import org.sparkadadelta.spark.output.RunOutputs;
 import org.sparkadadelta.spark.output.RunResult;
+import org.sparkadadelta.spark.train.ModelDataCheck;
 import org.sparkadadelta.spark.train.ProgressListener;
 import org.sparkadadelta.spark.train.SparkRecoveries;
 import org.sparkadadelta.spark.train.Trainer;
@@ -51,6 +52,11 @@ public final class TrainingJob {
      *               reported and skipped); without one, start from scratch
      */
     public TrainingResult run(boolean resume) {
+        try {
+            InputOutputSeparation.require(config, spark.sparkContext().hadoopConfiguration());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot compare the output and input paths: " + e.getMessage(), e);
+        }
         try (OutputDirectory out = OutputDirectory.create(config.outputPath(), config.overwrite(),
                 spark.sparkContext().hadoopConfiguration());
                 SparkRecoveries recoveries = SparkRecoveries.register(spark.sparkContext())) {
@@ -59,6 +65,10 @@ public final class TrainingJob {
             TrainingData test = config.test() == null ? null
                     : config.test().equals(config.validation()) ? validation : load(config.test());
             Network network = config.model().build(train.numFeatures());
+            if (test != null && test != validation) {
+                // Checked now, not after training: a test set the model cannot take would lose the trained result.
+                ModelDataCheck.requireCompatible(network, test, "test data");
+            }
             Optimizer optimizer = config.newOptimizer(message -> console.println("warning: " + message));
             console.printf("Training %s on %d rows (%s) with %s, %d epochs of batch %s%n", config.model(),
                     train.rows(), train.source(), optimizer.kerasClassName(), config.training().epochs(),

@@ -109,6 +109,36 @@ class TrainingJobTest {
     }
 
     @Test
+    void theTrainingFileIsNeverTheOutputEvenWithOverwrite() throws Exception {
+        Path csv = blobsCsv(dir.resolve("train.csv"), 100, 3);
+        String before = Files.readString(csv);
+        ObjectNode c = config(csv, csv, "\"mlp\"", 3);
+        c.with("output").put("overwrite", true);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> run(c, new ByteArrayOutputStream()));
+        assertEquals("output.path " + csv.toRealPath() + " is the training data (data.train.path): choose another "
+                + "output path", e.getMessage());
+        assertEquals(before, Files.readString(csv));
+        assertNoLeftovers(csv);
+    }
+
+    @Test
+    void aTestSetTheModelCannotTakeIsRefusedBeforeTraining() throws Exception {
+        Path csv = blobsCsv(dir.resolve("train.csv"), 200, 3);
+        Path wide = blobsCsv(dir.resolve("test.csv"), 50, 4);
+        ObjectNode c = config(csv, dir.resolve("run"), "\"mlp\"", 3);
+        c.with("data").with("test").put("path", wide.toString());
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(c, console));
+        assertTrue(e.getMessage().startsWith("The test data (") && e.getMessage().contains("has 4 features per row, "
+                + "but the model expects 3"), e.getMessage());
+        String log = console.toString(StandardCharsets.UTF_8);
+        assertFalse(log.contains("Epoch 1/"), "no step ran: " + log);
+        assertFalse(Files.exists(dir.resolve("run")));
+        assertNoLeftovers(dir.resolve("run"));
+    }
+
+    @Test
     void badDataLeavesNoOutputBehind() throws Exception {
         Path csv = blobsCsv(dir.resolve("train.csv"), 100, 3);
         Path out = dir.resolve("run");
