@@ -58,7 +58,7 @@ public final class TrainingJob {
             throw new UncheckedIOException("Cannot compare the output and input paths: " + e.getMessage(), e);
         }
         try (OutputDirectory out = OutputDirectory.create(config.outputPath(), config.overwrite(),
-                spark.sparkContext().hadoopConfiguration());
+                spark.sparkContext().hadoopConfiguration(), console::println);
                 SparkRecoveries recoveries = SparkRecoveries.register(spark.sparkContext())) {
             TrainingData train = load(config.train());
             TrainingData validation = config.validation() == null ? null : load(config.validation());
