@@ -1,12 +1,16 @@
 package org.sparkadadelta.spark.cli;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -35,15 +39,32 @@ public final class ConfigTree {
 
     /** Reads a config file (JSON, comments allowed) and applies {@code key=value} overrides in order. */
     public static ConfigTree load(Path file, List<String> overrides) {
-        ObjectNode root;
+        // Relative paths are the caller's (the launcher keeps the working directory): show where that led.
+        String name = file.isAbsolute() ? file.toString() : file + " (" + file.toAbsolutePath().normalize() + ")";
+        String text;
         try {
-            JsonNode parsed = MAPPER.readTree(Files.readString(file));
-            if (!(parsed instanceof ObjectNode o)) {
-                throw new IllegalArgumentException("Config file " + file + " must hold a JSON object");
-            }
-            root = o;
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("Cannot read config file " + name + ": no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new IllegalArgumentException("Cannot read config file " + name + ": permission denied", e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("Cannot read config file " + file + ": " + e.getMessage(), e);
+            String why = Files.isDirectory(file) ? "it is a directory" : e.getMessage();
+            throw new IllegalArgumentException("Cannot read config file " + name + ": " + why, e);
+        }
+        JsonNode parsed;
+        try {
+            parsed = MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new IllegalArgumentException("Config file " + name + " is not valid JSON"
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ": "
+                    + e.getOriginalMessage(), e);
+        }
+        if (!(parsed instanceof ObjectNode root)) {
+            throw new IllegalArgumentException("Config file " + name + " must hold a JSON object; got "
+                    + (parsed == null || parsed.isMissingNode() ? "nothing" : parsed.getNodeType().name().toLowerCase(
+                    java.util.Locale.ROOT)));
         }
         return fromNode(root, overrides);
     }

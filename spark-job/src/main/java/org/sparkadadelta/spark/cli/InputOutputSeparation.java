@@ -54,8 +54,8 @@ final class InputOutputSeparation {
                     : isAncestor(out, in) ? "contains"
                     : isAncestor(in, out) ? "is inside" : null;
             if (relation != null) {
-                throw new IllegalArgumentException(key + " " + show(out) + " " + relation + " " + e.getValue().what()
-                        + " (" + e.getKey() + (out.equals(in) ? "" : " " + show(in)) + "): choose another " + what);
+                throw new IllegalArgumentException(key + " " + DisplayPath.of(out) + " " + relation + " " + e.getValue().what()
+                        + " (" + e.getKey() + (out.equals(in) ? "" : " " + DisplayPath.of(in)) + "): choose another " + what);
             }
         }
     }
@@ -104,10 +104,5 @@ final class InputOutputSeparation {
             }
         }
         return false;
-    }
-
-    /** A local path as a plain path, anything else as its URI. */
-    private static String show(Path p) {
-        return "file".equals(p.toUri().getScheme()) ? p.toUri().getPath() : p.toString();
     }
 }

@@ -3,9 +3,12 @@ package org.sparkadadelta.spark.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparkadadelta.optim.Optimizer;
@@ -18,6 +21,7 @@ import org.sparkadadelta.spark.model.GradientSum;
 import org.sparkadadelta.spark.model.Network;
 import org.sparkadadelta.spark.output.OptimizerState;
 import org.sparkadadelta.spark.output.OutputDirectory;
+import org.sparkadadelta.spark.output.Plots;
 import org.sparkadadelta.spark.output.RunOutputs;
 import org.sparkadadelta.spark.output.RunResult;
 import org.sparkadadelta.spark.train.ModelDataCheck;
@@ -98,13 +102,31 @@ public final class TrainingJob {
             }
             RunOutputs.write(out, new RunResult(config.name(), network.layout(), result.weights(), result.history(),
                     OptimizerState.of(optimizer), network.describe(), datasetInfo(train, validation, test), metrics));
-            console.println("Metrics: " + metrics);
-            console.println("Wrote " + config.outputPath());
+            console.println(summary(metrics, network.loss().metric(), out.target()).text());
             return new TrainingResult(network, result.weights(), result.history(), optimizer, metrics);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the output directory " + config.outputPath() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** The end-of-run summary, with the full paths of the committed output and the checkpoints. */
+    private RunSummary summary(Map<String, Object> metrics, String metric, org.apache.hadoop.fs.Path output)
+            throws IOException {
+        org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        FileSystem fs = FileSystem.get(output.toUri(), hadoop); // the cached instance: not closed here
+        List<String> plots = new ArrayList<>();
+        for (String plot : List.of(Plots.LOSS_FILE, Plots.METRIC_FILE)) {
+            if (fs.exists(new org.apache.hadoop.fs.Path(output, plot))) {
+                plots.add(plot);
+            }
+        }
+        String checkpoints = null;
+        if (config.checkpointPath() != null) {
+            org.apache.hadoop.fs.Path c = new org.apache.hadoop.fs.Path(config.checkpointPath());
+            checkpoints = DisplayPath.of(c.getFileSystem(hadoop).makeQualified(c));
+        }
+        return new RunSummary(metrics, metric, DisplayPath.of(output), plots, checkpoints);
     }
 
     private void announceResume(CheckpointState state) {

@@ -57,6 +57,12 @@ class TrainingJobTest {
         assertEquals(4 * 10, Files.readAllLines(out.resolve("history_steps.csv")).size() - 1, "4 epochs of 10 steps");
         String log = console.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains("Epoch 4/4"), log);
+        // A readable summary with full paths, not a raw map of unrounded metrics.
+        assertFalse(log.contains("Metrics: {"), log);
+        assertTrue(log.contains("Finished 40 steps in "), log);
+        assertTrue(log.matches("(?s).*\\n  test        loss [0-9.e+-]{1,9}, accuracy \\d\\.\\d{4}\\R.*"), log);
+        assertTrue(log.contains("Output      " + out + "\n  weights   " + out + "/weights.arrow\n  plots     " + out
+                + "/loss.png  " + out + "/metric.png"), log);
         assertNoLeftovers(out);
     }
 
