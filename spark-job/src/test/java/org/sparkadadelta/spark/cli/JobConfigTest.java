@@ -31,20 +31,65 @@ class JobConfigTest {
         assertEquals(0.95, ((Adadelta) opt).rho());
     }
 
+    private static SparkConf sparkConf(SparkConf submitted, String sparkLocalIp, String... overrides) {
+        return TrainMain.sparkConf(JobConfig.load(FASHION, List.of(overrides)), submitted, sparkLocalIp);
+    }
+
+    private static SparkConf noSubmit() {
+        return new SparkConf(false);
+    }
+
     @Test
     void localModeStaysOnLoopbackAndAClusterMasterDoesNot() {
-        SparkConf local = TrainMain.sparkConf(JobConfig.load(FASHION, List.of("spark.master=local[3]")));
+        SparkConf local = sparkConf(noSubmit(), "127.0.0.1", "spark.master=local[3]");
         assertEquals("local[3]", local.get("spark.master"));
         assertEquals("127.0.0.1", local.get("spark.driver.host"));
         assertEquals("127.0.0.1", local.get("spark.driver.bindAddress"));
         // On a cluster the executors must reach the driver: no loopback address is forced on it.
-        SparkConf cluster = TrainMain.sparkConf(JobConfig.load(FASHION, List.of("spark.master=spark://10.1.2.3:7077")));
+        SparkConf cluster = sparkConf(noSubmit(), null, "spark.master=spark://10.1.2.3:7077");
         assertEquals("spark://10.1.2.3:7077", cluster.get("spark.master"));
         assertFalse(cluster.contains("spark.driver.host"));
         // The config's own setting wins in local mode too.
-        SparkConf chosen = TrainMain.sparkConf(JobConfig.load(FASHION, List.of("spark.master=local[2]",
-                "spark.conf={\"spark.driver.host\": \"10.0.0.5\"}")));
+        SparkConf chosen = sparkConf(noSubmit(), null, "spark.master=local[2]",
+                "spark.conf={\"spark.driver.host\": \"10.0.0.5\"}");
         assertEquals("10.0.0.5", chosen.get("spark.driver.host"));
+    }
+
+    @Test
+    void theConfigsMasterIsUsedUnlessSparkSubmitWasGivenOne() {
+        // bin/spark-adadelta marks spark-submit's master as its default when the user gave none.
+        SparkConf defaulted = noSubmit().set("spark.master", "local[*]").set(TrainMain.DEFAULT_MASTER_MARK, "true");
+        assertEquals("local[1]", sparkConf(defaulted, "127.0.0.1", "spark.master=local[1]").get("spark.master"));
+        SparkConf given = noSubmit().set("spark.master", "local[2]");
+        assertEquals("local[2]", sparkConf(given, "127.0.0.1", "spark.master=local[1]").get("spark.master"));
+        assertEquals("local[1]", sparkConf(noSubmit(), "127.0.0.1", "spark.master=local[1]").get("spark.master"));
+    }
+
+    @Test
+    void theWebUiIsOnlyOnInLocalModeWhenItCanListenOnLoopback() {
+        // Spark binds the UI to SPARK_LOCAL_IP, or to every interface: only a loopback one keeps it local.
+        assertFalse(sparkConf(noSubmit(), "127.0.0.1", "spark.master=local[2]").contains("spark.ui.enabled"));
+        assertFalse(sparkConf(noSubmit(), "::1", "spark.master=local[2]").contains("spark.ui.enabled"));
+        assertEquals("false", sparkConf(noSubmit(), null, "spark.master=local[2]").get("spark.ui.enabled"));
+        assertEquals("false", sparkConf(noSubmit(), "10.1.2.3", "spark.master=local[2]").get("spark.ui.enabled"));
+        // Asked for explicitly, it is on (and listens everywhere: the user's choice).
+        assertEquals("true", sparkConf(noSubmit().set("spark.ui.enabled", "true"), null, "spark.master=local[2]")
+                .get("spark.ui.enabled"));
+        // A cluster's driver keeps Spark's defaults.
+        assertFalse(sparkConf(noSubmit(), null, "spark.master=spark://10.1.2.3:7077").contains("spark.ui.enabled"));
+    }
+
+    @Test
+    void aClusterMasterFromTheConfigMovesTheDriverOffTheLaunchersLoopback() {
+        SparkConf launched = noSubmit().set("spark.master", "local[*]").set(TrainMain.DEFAULT_MASTER_MARK, "true")
+                .set(TrainMain.LOOPBACK_MARK, "true");
+        SparkConf conf = sparkConf(launched, "127.0.0.1", "spark.master=spark://10.1.2.3:7077");
+        assertEquals("spark://10.1.2.3:7077", conf.get("spark.master"));
+        assertEquals("0.0.0.0", conf.get("spark.driver.bindAddress"));
+        assertEquals(DriverAddress.ofThisHost(), conf.get("spark.driver.host"));
+        // The user's own SPARK_LOCAL_IP=127.0.0.1 (no mark) is respected.
+        assertFalse(sparkConf(noSubmit(), "127.0.0.1", "spark.master=spark://10.1.2.3:7077")
+                .contains("spark.driver.bindAddress"));
     }
 
     @Test
@@ -153,6 +198,31 @@ class JobConfigTest {
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                 () -> JobConfig.load(dir.resolve("nope.json"), List.of()));
         assertTrue(missing.getMessage().contains("nope.json"), missing.getMessage());
+    }
+
+    @Test
+    void anUnreadableConfigSaysWhy(@TempDir Path dir) throws Exception {
+        assertEquals("Cannot read config file " + dir.resolve("nope.json") + ": no such file",
+                loadError(dir.resolve("nope.json")));
+        assertEquals("Cannot read config file " + dir + ": it is a directory", loadError(dir));
+        Path locked = Files.writeString(dir.resolve("locked.json"), "{}");
+        locked.toFile().setReadable(false);
+        if (!Files.isReadable(locked)) { // root reads anything
+            assertEquals("Cannot read config file " + locked + ": permission denied", loadError(locked));
+        }
+        Path bad = Files.writeString(dir.resolve("bad.json"), "{\n  \"name\": \"x\",\n  \"data\": {,}\n}");
+        String message = loadError(bad);
+        assertTrue(message.startsWith("Config file " + bad + " is not valid JSON at line 3, column 12: "), message);
+        Path list = Files.writeString(dir.resolve("list.json"), "[1, 2]");
+        assertEquals("Config file " + list + " must hold a JSON object; got array", loadError(list));
+        // A relative name is shown with the absolute path it resolved to, from the working directory.
+        String relative = loadError(Path.of("no-such-dir/job.json"));
+        assertEquals("Cannot read config file no-such-dir/job.json (" + Path.of("no-such-dir/job.json")
+                .toAbsolutePath() + "): no such file", relative);
+    }
+
+    private static String loadError(Path file) {
+        return assertThrows(IllegalArgumentException.class, () -> JobConfig.load(file, List.of())).getMessage();
     }
 
     private static void assertMessage(String expected, String... overrides) {
