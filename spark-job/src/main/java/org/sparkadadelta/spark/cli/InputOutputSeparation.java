@@ -14,6 +14,7 @@ import org.sparkadadelta.spark.data.DataSpec;
  * Refuses an {@code output.path} or {@code checkpoint.path} that is an input (training, validation or test
  * data), contains one, or lies inside one: with {@code output.overwrite=true} the job would otherwise replace
  * its own training file, and a directory written into an input directory would be read as data by the next run.
+ * The checkpoints and the output must be apart too: replacing the output would delete checkpoints inside it.
  *
  * <p>Paths are compared after qualifying them with their Hadoop file system (absolute, normalized, scheme and
  * authority); local paths also with symbolic links resolved, as far as they exist. A glob input counts as the
@@ -32,6 +33,10 @@ final class InputOutputSeparation {
         requireApart("output.path", "output path", config.outputPath(), inputs, conf);
         if (config.checkpointPath() != null) {
             requireApart("checkpoint.path", "checkpoint path", config.checkpointPath(), inputs, conf);
+            // The output directory is replaced as a whole (output.overwrite): checkpoints in it would go with it.
+            Map<String, Input> output = Map.of("output.path", new Input("the output directory",
+                    qualify(config.outputPath(), conf)));
+            requireApart("checkpoint.path", "checkpoint path", config.checkpointPath(), output, conf);
         }
     }
 

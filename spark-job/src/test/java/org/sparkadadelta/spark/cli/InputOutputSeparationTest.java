@@ -73,6 +73,17 @@ class InputOutputSeparationTest {
     }
 
     @Test
+    void checkpointsAndOutputAreApart() throws Exception {
+        Path real = dir.toRealPath();
+        assertEquals("checkpoint.path " + real + "/out/ckpt is inside the output directory (output.path " + real
+                + "/out): choose another checkpoint path", refusal(config(dir.resolve("train.csv").toString(), null,
+                "checkpoint.path=" + dir.resolve("out/ckpt"))));
+        assertEquals("checkpoint.path " + real + "/out is the output directory (output.path): choose another "
+                + "checkpoint path", refusal(config(dir.resolve("train.csv").toString(), null,
+                "checkpoint.path=" + dir.resolve("out"))));
+    }
+
+    @Test
     void separatePathsPass() throws Exception {
         List<String> overrides = new ArrayList<>(List.of("output.path=" + dir.resolve("runs/out"),
                 "checkpoint.path=" + dir.resolve("runs/ckpt")));
