@@ -56,12 +56,12 @@ public final class TrainMain {
 
     static SparkSession session(JobConfig config) {
         String sparkLocalIp = System.getenv("SPARK_LOCAL_IP");
-        SparkSession spark = SparkSession.builder()
-                .config(sparkConf(config, new SparkConf(), sparkLocalIp)).getOrCreate();
+        SparkConf submitted = new SparkConf();
+        boolean uiChosen = submitted.contains("spark.ui.enabled") || config.sparkConf().containsKey("spark.ui.enabled");
+        SparkSession spark = SparkSession.builder().config(sparkConf(config, submitted, sparkLocalIp)).getOrCreate();
         SparkContext sc = spark.sparkContext();
-        String ui = sc.uiWebUrl().isDefined() ? sc.uiWebUrl().get()
-                : sc.isLocal() && !DriverAddress.isLoopback(sparkLocalIp)
-                ? "off (in local mode it would listen on every interface: set SPARK_LOCAL_IP=127.0.0.1 for it)" : "off";
+        String ui = sc.uiWebUrl().isDefined() ? sc.uiWebUrl().get() : uiChosen ? "off"
+                : "off (in local mode it would listen beyond loopback: set SPARK_LOCAL_IP=127.0.0.1 to have it)";
         System.out.println("Spark " + sc.version() + ", master " + sc.master() + ", web UI " + ui);
         return spark;
     }
