@@ -58,11 +58,14 @@ public final class TrainingJob {
     public TrainingResult run(boolean resume) {
         try {
             InputOutputSeparation.require(config, spark.sparkContext().hadoopConfiguration());
+            OutputDirectory.removeStaleTemporaries(config.outputPath(), spark.sparkContext().hadoopConfiguration(),
+                    console::println);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot compare the output and input paths: " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot prepare the output directory " + config.outputPath() + ": "
+                    + e.getMessage(), e);
         }
         try (OutputDirectory out = OutputDirectory.create(config.outputPath(), config.overwrite(),
-                spark.sparkContext().hadoopConfiguration(), console::println);
+                spark.sparkContext().hadoopConfiguration());
                 SparkRecoveries recoveries = SparkRecoveries.register(spark.sparkContext())) {
             TrainingData train = load(config.train());
             TrainingData validation = config.validation() == null ? null : load(config.validation());

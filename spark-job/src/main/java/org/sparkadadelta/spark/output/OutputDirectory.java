@@ -25,11 +25,11 @@ import org.apache.hadoop.fs.Path;
  * deletes the temporary directory, so a failed run leaves nothing that looks like output.
  *
  * <p>A run killed outright (SIGKILL, power loss) cannot delete its temporary directory. So each one holds an
- * {@value #OWNER} file naming its process (host, pid, start time), and {@link #create} removes the
- * {@code <name>._tmp-*} siblings of the same target whose owner has ended on this host, and empty ones without
- * an owner file (from versions that wrote none) older than this JVM. A directory owned by another host is kept
- * (whether its owner runs cannot be told from here), as is every {@code ._old-} directory (after a crash during
- * the final swap it may hold the only copy of the previous output).
+ * {@value #OWNER} file naming its process (host, pid, start time), and {@link #removeStaleTemporaries}, called
+ * by the next run, removes the {@code <name>._tmp-*} siblings of the same target whose owner has ended on this
+ * host, and empty ones without an owner file (from versions that wrote none) older than this JVM. A directory
+ * owned by another host is kept (whether its owner runs cannot be told from here), as is every {@code ._old-}
+ * directory (after a crash during the final swap it may hold the only copy of the previous output).
  *
  * <p>Uses its own {@link FileSystem} instance with client-side checksums off, so the local file system
  * does not add {@code .crc} files next to the outputs (and closing it does not close a shared cached one).
@@ -65,15 +65,6 @@ public final class OutputDirectory implements AutoCloseable {
      * @throws IllegalArgumentException if {@code uri} exists and {@code overwrite} is false
      */
     public static OutputDirectory create(String uri, boolean overwrite, Configuration conf) throws IOException {
-        return create(uri, overwrite, conf, notice -> { });
-    }
-
-    /**
-     * {@link #create(String, boolean, Configuration)}, first removing crashed runs' temporary directories of
-     * the same target, each reported to {@code notices}.
-     */
-    public static OutputDirectory create(String uri, boolean overwrite, Configuration conf, Consumer<String> notices)
-            throws IOException {
         Path path = new Path(uri);
         FileSystem fs = FileSystem.newInstance(path.toUri(), conf);
         try {
@@ -85,7 +76,6 @@ public final class OutputDirectory implements AutoCloseable {
                 throw existsError(target);
             }
             fs.setWriteChecksum(false);
-            removeStaleTemps(fs, target, notices);
             Path temp = sibling(target, TEMP_INFIX);
             if (!fs.mkdirs(temp)) {
                 throw new IOException("Cannot create the temporary output directory " + temp);
@@ -212,11 +202,23 @@ public final class OutputDirectory implements AutoCloseable {
         }
     }
 
-    /** Deletes the temporary directories of {@code target} that crashed runs left; see the class comment. */
-    private static void removeStaleTemps(FileSystem fs, Path target, Consumer<String> notices) throws IOException {
-        if (!fs.exists(target.getParent())) {
-            return;
+    /**
+     * Deletes the temporary directories of the output {@code uri} that crashed runs left (see the class
+     * comment), reporting each to {@code notices}. Call before {@link #create}.
+     */
+    public static void removeStaleTemporaries(String uri, Configuration conf, Consumer<String> notices)
+            throws IOException {
+        Path path = new Path(uri);
+        try (FileSystem fs = FileSystem.newInstance(path.toUri(), conf)) {
+            Path target = fs.makeQualified(path);
+            if (target.getParent() != null && fs.exists(target.getParent())) {
+                removeStaleTemporaries(fs, target, notices);
+            }
         }
+    }
+
+    private static void removeStaleTemporaries(FileSystem fs, Path target, Consumer<String> notices)
+            throws IOException {
         String prefix = target.getName() + TEMP_INFIX;
         long thisRunStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         for (FileStatus dir : fs.listStatus(target.getParent(), p -> p.getName().startsWith(prefix))) {

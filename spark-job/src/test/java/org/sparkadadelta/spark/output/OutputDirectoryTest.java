@@ -193,7 +193,8 @@ class OutputDirectoryTest {
         Path oldOutput = Files.createDirectories(parent.resolve("run._old-00000001"));
 
         List<String> notices = new ArrayList<>();
-        try (OutputDirectory out = OutputDirectory.create(target().toString(), false, CONF, notices::add)) {
+        OutputDirectory.removeStaleTemporaries(target().toString(), CONF, notices::add);
+        try (OutputDirectory out = OutputDirectory.create(target().toString(), false, CONF)) {
             assertFalse(Files.exists(dead), "the ended process's directory is removed");
             assertFalse(Files.exists(oldEmpty), "an empty ownerless directory from before this run is removed");
             for (Path kept : List.of(live, foreign, oldWithFiles, otherOutput, oldOutput)) {
