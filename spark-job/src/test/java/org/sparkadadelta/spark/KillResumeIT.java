@@ -1,10 +1,13 @@
 package org.sparkadadelta.spark;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkadadelta.spark.Launcher.Run;
@@ -17,6 +20,13 @@ import org.sparkadadelta.spark.Launcher.Run;
 class KillResumeIT {
     @TempDir
     Path dir;
+
+    private static List<Path> temporaries(Run run) throws Exception {
+        try (Stream<Path> siblings = Files.list(run.output().getParent())) {
+            return siblings.filter(p -> p.getFileName().toString().startsWith(run.output().getFileName() + "._tmp-"))
+                    .toList();
+        }
+    }
 
     @Test
     void aKilledRunResumedFromItsCheckpointEndsLikeAnUninterruptedOne() throws Exception {
@@ -36,7 +46,13 @@ class KillResumeIT {
         p.waitFor(1, TimeUnit.MINUTES);
         Launcher.assertNoOutput(killed);
 
+        assertEquals(1, temporaries(killed).size(), "SIGKILL leaves the run's temporary output directory");
+
         Launcher.runToCompletion(config, killed, true, "");
         Launcher.assertSameResult(full, killed);
+        // The resumed run removed the killed driver's temporary directory, and said so.
+        assertEquals(List.of(), temporaries(killed));
+        assertTrue(Files.readString(killed.log()).contains("Removed the stale temporary output directory "),
+                Launcher.tail(killed.log()));
     }
 }

@@ -60,16 +60,36 @@ final class Launcher {
         return pb.start();
     }
 
-    /** Runs to the end and fails the test, with the log's tail, unless the job succeeded. */
-    static void runToCompletion(Path config, Run run, boolean resume, String submitArgs) throws Exception {
-        Process p = start(config, run, resume, submitArgs);
+    /**
+     * Starts {@code bin/spark-adadelta ARGS...} as a user would: from {@code cwd}, with {@code SUBMIT_ARGS} (may
+     * be empty) and nothing else set for it, its console going to {@code log}.
+     */
+    static Process startIn(Path cwd, Path log, String submitArgs, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/spark-adadelta").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("SUBMIT_ARGS", submitArgs);
+        pb.environment().remove("SPARK_LOCAL_IP");
+        pb.environment().remove("MASTER");
+        return pb.start();
+    }
+
+    /** Waits up to 10 minutes for {@code p} and returns its exit status, failing the test if it hangs. */
+    static int exitStatus(Process p, Path log) throws Exception {
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
-            throw new AssertionError("run did not finish within 10 minutes:\n" + tail(run.log()));
+            throw new AssertionError("run did not finish within 10 minutes:\n" + tail(log));
         }
-        if (p.exitValue() != 0) {
-            throw new AssertionError("run failed (exit " + p.exitValue() + "):\n" + tail(run.log()));
+        return p.exitValue();
+    }
+
+    /** Runs to the end and fails the test, with the log's tail, unless the job succeeded. */
+    static void runToCompletion(Path config, Run run, boolean resume, String submitArgs) throws Exception {
+        int status = exitStatus(start(config, run, resume, submitArgs), run.log());
+        if (status != 0) {
+            throw new AssertionError("run failed (exit " + status + "):\n" + tail(run.log()));
         }
     }
 

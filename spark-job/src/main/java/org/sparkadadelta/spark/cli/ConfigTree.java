@@ -1,12 +1,16 @@
 package org.sparkadadelta.spark.cli;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -35,15 +39,32 @@ public final class ConfigTree {
 
     /** Reads a config file (JSON, comments allowed) and applies {@code key=value} overrides in order. */
     public static ConfigTree load(Path file, List<String> overrides) {
-        ObjectNode root;
+        // Relative paths are the caller's (the launcher keeps the working directory): show where that led.
+        String name = file.isAbsolute() ? file.toString() : file + " (" + file.toAbsolutePath().normalize() + ")";
+        String text;
         try {
-            JsonNode parsed = MAPPER.readTree(Files.readString(file));
-            if (!(parsed instanceof ObjectNode o)) {
-                throw new IllegalArgumentException("Config file " + file + " must hold a JSON object");
-            }
-            root = o;
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("Cannot read config file " + name + ": no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new IllegalArgumentException("Cannot read config file " + name + ": permission denied", e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("Cannot read config file " + file + ": " + e.getMessage(), e);
+            String why = Files.isDirectory(file) ? "it is a directory" : e.getMessage();
+            throw new IllegalArgumentException("Cannot read config file " + name + ": " + why, e);
+        }
+        JsonNode parsed;
+        try {
+            parsed = MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new IllegalArgumentException("Config file " + name + " is not valid JSON"
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ": "
+                    + e.getOriginalMessage(), e);
+        }
+        if (!(parsed instanceof ObjectNode root)) {
+            throw new IllegalArgumentException("Config file " + name + " must hold a JSON object; got "
+                    + (parsed == null || parsed.isMissingNode() ? "nothing" : parsed.getNodeType().name().toLowerCase(
+                    java.util.Locale.ROOT)));
         }
         return fromNode(root, overrides);
     }
@@ -131,15 +152,46 @@ public final class ConfigTree {
         return s;
     }
 
+    /** Any integer (an integral float such as {@code 4.0} too) that fits in a {@code long}. */
     public long integer(String name, long defaultValue) {
+        return longAtLeast(name, defaultValue, Long.MIN_VALUE);
+    }
+
+    /** An integer {@code >= min} that fits in a {@code long}. */
+    public long longAtLeast(String name, long defaultValue, long min) {
+        return integerIn(name, defaultValue, min, Long.MAX_VALUE);
+    }
+
+    /** An integer {@code >= min} that fits in an {@code int}: a larger value is an error, never wrapped around. */
+    public int intAtLeast(String name, int defaultValue, int min) {
+        return (int) integerIn(name, defaultValue, min, Integer.MAX_VALUE);
+    }
+
+    private long integerIn(String name, long defaultValue, long min, long max) {
         JsonNode v = get(name);
         if (v == null) {
             return defaultValue;
         }
-        if (!v.isIntegralNumber() && !(v.isNumber() && v.doubleValue() == Math.rint(v.doubleValue()))) {
-            throw typeError(name, "an integer", v);
+        String expected = "an integer" + (min == Long.MIN_VALUE ? "" : " >= " + min)
+                + (max == Long.MAX_VALUE ? "" : " and <= " + max);
+        if (!isWholeNumber(v)) {
+            throw typeError(name, expected, v);
         }
-        return v.asLong();
+        // Compared as BigDecimal: 1e30 or 2^63 must not saturate or wrap into range.
+        java.math.BigDecimal value = v.decimalValue();
+        if (value.compareTo(java.math.BigDecimal.valueOf(min)) < 0
+                || value.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
+            throw typeError(name, expected, v);
+        }
+        return value.longValueExact();
+    }
+
+    /** An integral JSON number, or a float with no fractional part (as Keras's configs write {@code 4.0}). */
+    private static boolean isWholeNumber(JsonNode v) {
+        if (v.isIntegralNumber()) {
+            return true;
+        }
+        return v.isNumber() && Double.isFinite(v.doubleValue()) && v.doubleValue() == Math.rint(v.doubleValue());
     }
 
     public boolean bool(String name, boolean defaultValue) {
@@ -163,7 +215,7 @@ public final class ConfigTree {
         }
         int[] out = new int[v.size()];
         for (int i = 0; i < out.length; i++) {
-            if (!v.get(i).isIntegralNumber()) {
+            if (!v.get(i).isIntegralNumber() || !v.get(i).canConvertToInt()) {
                 throw typeError(name, "a list of integers", v);
             }
             out[i] = v.get(i).intValue();

@@ -49,26 +49,20 @@ public record JobConfig(
         DataSpec train = dataSpec(data, "train", true);
         DataSpec validation = dataSpec(data, "validation", false);
         DataSpec test = dataSpec(data, "test", false);
-        int partitions = (int) data.integer("partitions", 0);
-        int blockRows = (int) data.integer("block_rows", 4096);
-        if (blockRows < 1) {
-            throw new IllegalArgumentException("Config key 'data.block_rows' must be >= 1; got " + blockRows);
-        }
+        int partitions = data.intAtLeast("partitions", 0, 0);
+        int blockRows = data.intAtLeast("block_rows", 4096, 1);
         data.requireAllKeysKnown();
 
-        ConfigTree m = root.section("model");
-        ModelSpec model = new ModelSpec(m.requiredString("type"), m.intArray("hidden", new int[0]),
-                (int) m.integer("classes", 0));
-        m.requireAllKeysKnown();
+        ModelSpec model = model(root.section("model"));
 
         ConfigTree t = root.section("training");
         TrainingOptions defaults = TrainingOptions.DEFAULTS;
         TrainingOptions training = new TrainingOptions(
-                (int) t.integer("epochs", defaults.epochs()),
-                t.integer("batch_size", defaults.batchSize()),
+                t.intAtLeast("epochs", defaults.epochs(), 1),
+                t.longAtLeast("batch_size", defaults.batchSize(), 0), // 0 is full batch
                 t.integer("shuffle_seed", defaults.shuffleSeed()),
                 t.integer("model_seed", defaults.modelSeed()),
-                (int) t.integer("tree_depth", defaults.treeDepth()),
+                t.intAtLeast("tree_depth", defaults.treeDepth(), 1),
                 t.bool("stop_on_divergence", defaults.stopOnDivergence()));
         t.requireAllKeysKnown();
 
@@ -88,12 +82,8 @@ public record JobConfig(
 
         ConfigTree ckpt = root.section("checkpoint");
         String checkpointPath = ckpt.string("path", null);
-        long every = ckpt.integer("every_steps", 500);
-        int keep = (int) ckpt.integer("keep", 3);
-        if (checkpointPath != null && (every < 1 || keep < 1)) {
-            throw new IllegalArgumentException("Config keys 'checkpoint.every_steps' and 'checkpoint.keep' must be "
-                    + ">= 1; got " + every + " and " + keep);
-        }
+        long every = ckpt.longAtLeast("every_steps", 500, 1);
+        int keep = ckpt.intAtLeast("keep", 3, 1);
         ckpt.requireAllKeysKnown();
         root.requireAllKeysKnown();
         return new JobConfig(name, master, sparkConf, train, validation, test, partitions, blockRows, model, training,
@@ -124,6 +114,29 @@ public record JobConfig(
         return copy;
     }
 
+    /**
+     * The model section. Keys that the chosen type would ignore are errors: {@code hidden} belongs to an mlp
+     * only, and {@code classes} to the classifiers ({@code softmax}, {@code mlp}).
+     */
+    private static ModelSpec model(ConfigTree m) {
+        ModelSpec spec = new ModelSpec(m.requiredString("type"), m.intArray("hidden", new int[0]),
+                m.intAtLeast("classes", 0, 0));
+        m.requireAllKeysKnown();
+        String type = spec.type();
+        int[] hidden = spec.hidden();
+        int classes = spec.classes();
+        if (hidden.length > 0 && !"mlp".equals(type)) {
+            throw new IllegalArgumentException("Config key 'model.hidden' applies only to model.type mlp; a " + type
+                    + " model has no hidden layers (got " + Arrays.toString(hidden) + "): remove it or use mlp");
+        }
+        if (classes > 0 && ("linear".equals(type) || "logistic".equals(type))) {
+            throw new IllegalArgumentException("Config key 'model.classes' applies only to model.type softmax or mlp;"
+                    + " a " + type + " model has " + ("linear".equals(type) ? "one output" : "two classes, 0 and 1")
+                    + " (got " + classes + "): remove it");
+        }
+        return spec;
+    }
+
     private static DataSpec dataSpec(ConfigTree data, String name, boolean required) {
         if (!data.has(name)) {
             if (required) {
@@ -144,7 +157,7 @@ public record JobConfig(
             spec = spec.withLabelCol(s.string("label_col", null));
         }
         if (s.has("num_features")) {
-            spec = spec.withNumFeatures((int) s.integer("num_features", 0));
+            spec = spec.withNumFeatures(s.intAtLeast("num_features", 0, 0));
         }
         spec = spec.withOptions(s.stringMap("options"));
         s.requireAllKeysKnown();

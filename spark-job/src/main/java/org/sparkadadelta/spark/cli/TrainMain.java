@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -44,26 +45,54 @@ public final class TrainMain {
         System.exit(status);
     }
 
+    /** Set by bin/spark-adadelta when spark-submit got no master: its {@code local[*]} is only its default. */
+    static final String DEFAULT_MASTER_MARK = "spark.adadelta.launcher.defaultMaster";
+    /** Set by bin/spark-adadelta when it put the driver on loopback ({@code SPARK_LOCAL_IP=127.0.0.1}). */
+    static final String LOOPBACK_MARK = "spark.adadelta.launcher.loopback";
+
     static SparkSession session(JobConfig config) {
-        return SparkSession.builder().config(sparkConf(config)).getOrCreate();
+        String sparkLocalIp = System.getenv("SPARK_LOCAL_IP");
+        SparkConf submitted = new SparkConf();
+        boolean uiChosen = submitted.contains("spark.ui.enabled") || config.sparkConf().containsKey("spark.ui.enabled");
+        SparkSession spark = SparkSession.builder().config(sparkConf(config, submitted, sparkLocalIp)).getOrCreate();
+        SparkContext sc = spark.sparkContext();
+        String ui = sc.uiWebUrl().isDefined() ? sc.uiWebUrl().get() : uiChosen ? "off"
+                : "off (in local mode it would listen beyond loopback: set SPARK_LOCAL_IP=127.0.0.1 to have it)";
+        System.out.println("Spark " + sc.version() + ", master " + sc.master() + ", web UI " + ui);
+        return spark;
     }
 
     /**
-     * The job's Spark settings: spark-submit's (and the JVM's {@code spark.*} properties) first, so that its
-     * {@code --master} wins over the config's {@code spark.master}; then the config's {@code spark.conf}.
+     * The job's Spark settings: spark-submit's ({@code submitted}: the JVM's {@code spark.*} properties) first,
+     * so that a master given to spark-submit wins over the config's {@code spark.master}, unless the launcher
+     * marked it as spark-submit's default; then the config's {@code spark.conf}.
+     *
+     * <p>Local mode stays on loopback: the driver's RPC by Spark settings, its web UI only through the
+     * environment variable {@code SPARK_LOCAL_IP} ({@code sparkLocalIp}), which Spark offers no setting for: without
+     * a loopback one the UI would listen on every interface, so it is turned off unless {@code spark.ui.enabled}
+     * is set explicitly.
      */
-    static SparkConf sparkConf(JobConfig config) {
-        SparkConf conf = new SparkConf().setAppName(config.name());
-        if (!conf.contains("spark.master")) {
+    static SparkConf sparkConf(JobConfig config, SparkConf submitted, String sparkLocalIp) {
+        SparkConf conf = submitted.clone().setAppName(config.name());
+        if (!conf.contains("spark.master") || conf.getBoolean(DEFAULT_MASTER_MARK, false)) {
             conf.setMaster(config.sparkMaster());
         }
         for (Map.Entry<String, String> e : config.sparkConf().entrySet()) {
             conf.set(e.getKey(), e.getValue());
         }
+        boolean loopbackEnv = DriverAddress.isLoopback(sparkLocalIp);
         if (conf.get("spark.master").startsWith("local")) {
             // Local mode talks only to itself: stay on loopback whatever the host name resolves to.
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+            if (!loopbackEnv) {
+                conf.setIfMissing("spark.ui.enabled", "false");
+            }
+        } else if (loopbackEnv && conf.getBoolean(LOOPBACK_MARK, false)) {
+            // The launcher chose loopback before it knew that the config's master is a cluster's, whose executors
+            // must reach the driver: advertise this host's address as Spark would (the UI stays on loopback).
+            conf.setIfMissing("spark.driver.host", DriverAddress.ofThisHost());
+            conf.setIfMissing("spark.driver.bindAddress", "0.0.0.0");
         }
         return conf;
     }

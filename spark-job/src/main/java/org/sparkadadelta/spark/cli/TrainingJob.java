@@ -3,9 +3,12 @@ package org.sparkadadelta.spark.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparkadadelta.optim.Optimizer;
@@ -19,8 +22,10 @@ import org.sparkadadelta.spark.model.GradientSum;
 import org.sparkadadelta.spark.model.Network;
 import org.sparkadadelta.spark.output.OptimizerState;
 import org.sparkadadelta.spark.output.OutputDirectory;
+import org.sparkadadelta.spark.output.Plots;
 import org.sparkadadelta.spark.output.RunOutputs;
 import org.sparkadadelta.spark.output.RunResult;
+import org.sparkadadelta.spark.train.ModelDataCheck;
 import org.sparkadadelta.spark.train.ProgressListener;
 import org.sparkadadelta.spark.train.SparkRecoveries;
 import org.sparkadadelta.spark.train.Trainer;
@@ -52,6 +57,14 @@ public final class TrainingJob {
      *               {@link CheckpointStart}; a fresh run needs a checkpoint directory without checkpoints
      */
     public TrainingResult run(boolean resume) {
+        try {
+            InputOutputSeparation.require(config, spark.sparkContext().hadoopConfiguration());
+            OutputDirectory.removeStaleTemporaries(config.outputPath(), spark.sparkContext().hadoopConfiguration(),
+                    console::println);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot prepare the output directory " + config.outputPath() + ": "
+                    + e.getMessage(), e);
+        }
         try (OutputDirectory out = OutputDirectory.create(config.outputPath(), config.overwrite(),
                 spark.sparkContext().hadoopConfiguration());
                 SparkRecoveries recoveries = SparkRecoveries.register(spark.sparkContext());
@@ -65,6 +78,10 @@ public final class TrainingJob {
             TrainingData test = config.test() == null ? null
                     : config.test().equals(config.validation()) ? validation : load(config.test());
             Network network = config.model().build(train.numFeatures());
+            if (test != null && test != validation) {
+                // Checked now, not after training: a test set the model cannot take would lose the trained result.
+                ModelDataCheck.requireCompatible(network, test, "test data");
+            }
             Optimizer optimizer = config.newOptimizer(message -> console.println("warning: " + message));
             console.printf("Training %s on %d rows (%s) with %s, %d epochs of batch %s%n", config.model(),
                     train.rows(), train.source(), optimizer.kerasClassName(), config.training().epochs(),
@@ -90,13 +107,31 @@ public final class TrainingJob {
             }
             RunOutputs.write(out, new RunResult(config.name(), network.layout(), result.weights(), result.history(),
                     OptimizerState.of(optimizer), network.describe(), datasetInfo(train, validation, test), metrics));
-            console.println("Metrics: " + metrics);
-            console.println("Wrote " + config.outputPath());
+            console.println(summary(metrics, network.loss().metric(), out.target()).text());
             return new TrainingResult(network, result.weights(), result.history(), optimizer, metrics);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the output directory " + config.outputPath() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** The end-of-run summary, with the full paths of the committed output and the checkpoints. */
+    private RunSummary summary(Map<String, Object> metrics, String metric, org.apache.hadoop.fs.Path output)
+            throws IOException {
+        org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        FileSystem fs = FileSystem.get(output.toUri(), hadoop); // the cached instance: not closed here
+        List<String> plots = new ArrayList<>();
+        for (String plot : List.of(Plots.LOSS_FILE, Plots.METRIC_FILE)) {
+            if (fs.exists(new org.apache.hadoop.fs.Path(output, plot))) {
+                plots.add(plot);
+            }
+        }
+        String checkpoints = null;
+        if (config.checkpointPath() != null) {
+            org.apache.hadoop.fs.Path c = new org.apache.hadoop.fs.Path(config.checkpointPath());
+            checkpoints = DisplayPath.of(c.getFileSystem(hadoop).makeQualified(c));
+        }
+        return new RunSummary(metrics, metric, DisplayPath.of(output), plots, checkpoints);
     }
 
     private void announceResume(CheckpointState state) {

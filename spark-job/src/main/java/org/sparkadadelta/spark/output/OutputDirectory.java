@@ -2,9 +2,15 @@ package org.sparkadadelta.spark.output;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -18,6 +24,13 @@ import org.apache.hadoop.fs.Path;
  * {@code <name>._old-<random>} and deleted after the new one is in place. Closing without committing
  * deletes the temporary directory, so a failed run leaves nothing that looks like output.
  *
+ * <p>A run killed outright (SIGKILL, power loss) cannot delete its temporary directory. So each one holds an
+ * {@value #OWNER} file naming its process (host, pid, start time), and {@link #removeStaleTemporaries}, called
+ * by the next run, removes the {@code <name>._tmp-*} siblings of the same target whose owner has ended on this
+ * host, and empty ones without an owner file (from versions that wrote none) older than this JVM. A directory
+ * owned by another host is kept (whether its owner runs cannot be told from here), as is every {@code ._old-}
+ * directory (after a crash during the final swap it may hold the only copy of the previous output).
+ *
  * <p>Uses its own {@link FileSystem} instance with client-side checksums off, so the local file system
  * does not add {@code .crc} files next to the outputs (and closing it does not close a shared cached one).
  */
@@ -26,6 +39,9 @@ public final class OutputDirectory implements AutoCloseable {
     public static final String SUCCESS = "_SUCCESS";
     /** The configuration key (for the job's CLI) that allows replacing an existing output directory. */
     public static final String OVERWRITE_KEY = "output.overwrite";
+    /** The file in the temporary directory naming its owner process; removed before {@link #commit()}. */
+    public static final String OWNER = "_OWNER";
+    private static final String TEMP_INFIX = "._tmp-";
 
     private enum State { OPEN, COMMITTED, ABORTED }
 
@@ -59,10 +75,13 @@ public final class OutputDirectory implements AutoCloseable {
             if (!overwrite && fs.exists(target)) {
                 throw existsError(target);
             }
-            Path temp = sibling(target, "._tmp-");
             fs.setWriteChecksum(false);
+            Path temp = sibling(target, TEMP_INFIX);
             if (!fs.mkdirs(temp)) {
                 throw new IOException("Cannot create the temporary output directory " + temp);
+            }
+            try (OutputStream owner = fs.create(new Path(temp, OWNER), false)) {
+                owner.write(TempDirOwner.current().format().getBytes(StandardCharsets.UTF_8));
             }
             return new OutputDirectory(fs, target, temp, overwrite);
         } catch (IOException | RuntimeException e) {
@@ -121,6 +140,7 @@ public final class OutputDirectory implements AutoCloseable {
      */
     public void commit() throws IOException {
         requireOpen();
+        fs.delete(new Path(temp, OWNER), false);
         fs.create(file(SUCCESS), false).close();
         if (!fs.exists(target)) {
             rename(temp, target);
@@ -179,6 +199,62 @@ public final class OutputDirectory implements AutoCloseable {
     private void rename(Path from, Path to) throws IOException {
         if (!fs.rename(from, to)) {
             throw new IOException("Cannot rename " + from + " to " + to);
+        }
+    }
+
+    /**
+     * Deletes the temporary directories of the output {@code uri} that crashed runs left (see the class
+     * comment), reporting each to {@code notices}. Call before {@link #create}.
+     */
+    public static void removeStaleTemporaries(String uri, Configuration conf, Consumer<String> notices)
+            throws IOException {
+        Path path = new Path(uri);
+        try (FileSystem fs = FileSystem.newInstance(path.toUri(), conf)) {
+            Path target = fs.makeQualified(path);
+            if (target.getParent() != null && fs.exists(target.getParent())) {
+                removeStaleTemporaries(fs, target, notices);
+            }
+        }
+    }
+
+    private static void removeStaleTemporaries(FileSystem fs, Path target, Consumer<String> notices)
+            throws IOException {
+        String prefix = target.getName() + TEMP_INFIX;
+        long thisRunStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+        for (FileStatus dir : fs.listStatus(target.getParent(), p -> p.getName().startsWith(prefix))) {
+            if (!dir.isDirectory()) {
+                continue;
+            }
+            Optional<TempDirOwner> owner = owner(fs, dir.getPath());
+            String why;
+            if (owner.isPresent()) {
+                if (!owner.get().isLocal()) {
+                    notices.accept("Kept " + dir.getPath() + ": it belongs to " + owner.get()
+                            + ", which may still be running; delete it by hand if that run is over");
+                    continue;
+                }
+                if (!owner.get().hasEnded()) {
+                    continue; // a run writing the same output right now
+                }
+                why = "left by " + owner.get() + ", which is no longer running";
+            } else if (dir.getModificationTime() < thisRunStart && fs.listStatus(dir.getPath()).length == 0) {
+                why = "empty, without an owner, and older than this run";
+            } else {
+                continue;
+            }
+            if (fs.delete(dir.getPath(), true)) {
+                notices.accept("Removed the stale temporary output directory " + dir.getPath() + " (" + why + ")");
+            }
+        }
+    }
+
+    private static Optional<TempDirOwner> owner(FileSystem fs, Path dir) throws IOException {
+        Path file = new Path(dir, OWNER);
+        if (!fs.exists(file)) {
+            return Optional.empty();
+        }
+        try (FSDataInputStream in = fs.open(file)) {
+            return TempDirOwner.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 

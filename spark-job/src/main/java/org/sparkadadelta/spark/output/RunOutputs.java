@@ -47,7 +47,7 @@ public final class RunOutputs {
         dir.write(MetricsJson.FILE_NAME, out -> MetricsJson.write(run.metrics(), out));
         Plots.write(run.history(), run.runName(), dir);
         var files = FileChecksums.list(dir.fileSystem(), dir.tempDir(),
-                Set.of(Manifest.FILE_NAME, OutputDirectory.SUCCESS));
+                Set.of(Manifest.FILE_NAME, OutputDirectory.SUCCESS, OutputDirectory.OWNER));
         dir.write(Manifest.FILE_NAME, out -> Manifest.write(run, created, files, out));
     }
 }

@@ -4,12 +4,15 @@ import org.sparkadadelta.spark.data.LabelSummary;
 import org.sparkadadelta.spark.data.TrainingData;
 import org.sparkadadelta.spark.model.Network;
 
-/** Rejects data a model cannot learn from, before any step runs, naming what is wrong. */
-final class ModelDataCheck {
+/**
+ * Rejects data a model cannot learn from or be evaluated on, before any step runs, naming what is wrong.
+ * Public for the job, which checks its test set up front too, so a mismatch never costs a trained result.
+ */
+public final class ModelDataCheck {
     private ModelDataCheck() {
     }
 
-    static void requireCompatible(Network network, TrainingData data, String what) {
+    public static void requireCompatible(Network network, TrainingData data, String what) {
         if (data.numFeatures() != network.inputs()) {
             throw new IllegalArgumentException("The " + what + " (" + data.source() + ") has " + data.numFeatures()
                     + " features per row, but the model expects " + network.inputs());

@@ -31,20 +31,65 @@ class JobConfigTest {
         assertEquals(0.95, ((Adadelta) opt).rho());
     }
 
+    private static SparkConf sparkConf(SparkConf submitted, String sparkLocalIp, String... overrides) {
+        return TrainMain.sparkConf(JobConfig.load(FASHION, List.of(overrides)), submitted, sparkLocalIp);
+    }
+
+    private static SparkConf noSubmit() {
+        return new SparkConf(false);
+    }
+
     @Test
     void localModeStaysOnLoopbackAndAClusterMasterDoesNot() {
-        SparkConf local = TrainMain.sparkConf(JobConfig.load(FASHION, List.of("spark.master=local[3]")));
+        SparkConf local = sparkConf(noSubmit(), "127.0.0.1", "spark.master=local[3]");
         assertEquals("local[3]", local.get("spark.master"));
         assertEquals("127.0.0.1", local.get("spark.driver.host"));
         assertEquals("127.0.0.1", local.get("spark.driver.bindAddress"));
         // On a cluster the executors must reach the driver: no loopback address is forced on it.
-        SparkConf cluster = TrainMain.sparkConf(JobConfig.load(FASHION, List.of("spark.master=spark://10.1.2.3:7077")));
+        SparkConf cluster = sparkConf(noSubmit(), null, "spark.master=spark://10.1.2.3:7077");
         assertEquals("spark://10.1.2.3:7077", cluster.get("spark.master"));
         assertFalse(cluster.contains("spark.driver.host"));
         // The config's own setting wins in local mode too.
-        SparkConf chosen = TrainMain.sparkConf(JobConfig.load(FASHION, List.of("spark.master=local[2]",
-                "spark.conf={\"spark.driver.host\": \"10.0.0.5\"}")));
+        SparkConf chosen = sparkConf(noSubmit(), null, "spark.master=local[2]",
+                "spark.conf={\"spark.driver.host\": \"10.0.0.5\"}");
         assertEquals("10.0.0.5", chosen.get("spark.driver.host"));
+    }
+
+    @Test
+    void theConfigsMasterIsUsedUnlessSparkSubmitWasGivenOne() {
+        // bin/spark-adadelta marks spark-submit's master as its default when the user gave none.
+        SparkConf defaulted = noSubmit().set("spark.master", "local[*]").set(TrainMain.DEFAULT_MASTER_MARK, "true");
+        assertEquals("local[1]", sparkConf(defaulted, "127.0.0.1", "spark.master=local[1]").get("spark.master"));
+        SparkConf given = noSubmit().set("spark.master", "local[2]");
+        assertEquals("local[2]", sparkConf(given, "127.0.0.1", "spark.master=local[1]").get("spark.master"));
+        assertEquals("local[1]", sparkConf(noSubmit(), "127.0.0.1", "spark.master=local[1]").get("spark.master"));
+    }
+
+    @Test
+    void theWebUiIsOnlyOnInLocalModeWhenItCanListenOnLoopback() {
+        // Spark binds the UI to SPARK_LOCAL_IP, or to every interface: only a loopback one keeps it local.
+        assertFalse(sparkConf(noSubmit(), "127.0.0.1", "spark.master=local[2]").contains("spark.ui.enabled"));
+        assertFalse(sparkConf(noSubmit(), "::1", "spark.master=local[2]").contains("spark.ui.enabled"));
+        assertEquals("false", sparkConf(noSubmit(), null, "spark.master=local[2]").get("spark.ui.enabled"));
+        assertEquals("false", sparkConf(noSubmit(), "10.1.2.3", "spark.master=local[2]").get("spark.ui.enabled"));
+        // Asked for explicitly, it is on (and listens everywhere: the user's choice).
+        assertEquals("true", sparkConf(noSubmit().set("spark.ui.enabled", "true"), null, "spark.master=local[2]")
+                .get("spark.ui.enabled"));
+        // A cluster's driver keeps Spark's defaults.
+        assertFalse(sparkConf(noSubmit(), null, "spark.master=spark://10.1.2.3:7077").contains("spark.ui.enabled"));
+    }
+
+    @Test
+    void aClusterMasterFromTheConfigMovesTheDriverOffTheLaunchersLoopback() {
+        SparkConf launched = noSubmit().set("spark.master", "local[*]").set(TrainMain.DEFAULT_MASTER_MARK, "true")
+                .set(TrainMain.LOOPBACK_MARK, "true");
+        SparkConf conf = sparkConf(launched, "127.0.0.1", "spark.master=spark://10.1.2.3:7077");
+        assertEquals("spark://10.1.2.3:7077", conf.get("spark.master"));
+        assertEquals("0.0.0.0", conf.get("spark.driver.bindAddress"));
+        assertEquals(DriverAddress.ofThisHost(), conf.get("spark.driver.host"));
+        // The user's own SPARK_LOCAL_IP=127.0.0.1 (no mark) is respected.
+        assertFalse(sparkConf(noSubmit(), "127.0.0.1", "spark.master=spark://10.1.2.3:7077")
+                .contains("spark.driver.bindAddress"));
     }
 
     @Test
@@ -82,13 +127,66 @@ class JobConfigTest {
 
     @Test
     void wrongTypesAndValuesAreNamed() {
-        assertMessage("Config key 'training.epochs' must be an integer; got \"many\"", "training.epochs=many");
-        assertMessage("training.epochs must be >= 1; got 0", "training.epochs=0");
+        assertMessage("Config key 'training.epochs' must be an integer >= 1 and <= 2147483647; got \"many\"",
+                "training.epochs=many");
+        assertMessage("Config key 'training.epochs' must be an integer >= 1 and <= 2147483647; got 0",
+                "training.epochs=0");
         assertMessage("model.type must be one of linear, logistic, softmax, mlp; got 'cnn'", "model.type=cnn");
         assertMessage("Config key 'output.overwrite' must be true or false; got \"yes\"", "output.overwrite=yes");
         assertMessage("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set.",
                 "optimizer.config.clipnorm=1.0", "optimizer.config.clipvalue=1.0");
         assertMessage("Unknown data format 'xls'", "data.train.format=xls");
+    }
+
+    @Test
+    void settingsTheModelWouldIgnoreAreErrors() {
+        assertMessage("Config key 'model.hidden' applies only to model.type mlp; a softmax model has no hidden "
+                + "layers (got [64])", "model.type=softmax", "model.hidden=[64]");
+        assertMessage("Config key 'model.hidden' applies only to model.type mlp; a linear model",
+                "model.type=linear", "model.hidden=[64]", "model.classes=null");
+        assertMessage("Config key 'model.classes' applies only to model.type softmax or mlp; a logistic model has "
+                + "two classes, 0 and 1 (got 10)", "model.type=logistic", "model.hidden=[]");
+        assertMessage("model.classes must be >= 2 for a softmax model; got 1", "model.type=softmax",
+                "model.hidden=null", "model.classes=1");
+        // What stays valid: softmax without hidden layers, linear without classes.
+        assertEquals("softmax", JobConfig.load(FASHION, List.of("model.type=softmax", "model.hidden=null"))
+                .model().type());
+        assertEquals(0, JobConfig.load(FASHION, List.of("model.type=linear", "model.hidden=[]",
+                "model.classes=null")).model().classes());
+    }
+
+    @Test
+    void integersOutOfRangeAreErrorsNotWrappedOrClamped() {
+        // 2^31 used to wrap to a negative int and 1e30 to saturate: both ran something else than asked.
+        assertMessage("Config key 'training.epochs' must be an integer >= 1 and <= 2147483647; got 2147483648",
+                "training.epochs=2147483648");
+        assertMessage("Config key 'training.epochs' must be an integer >= 1 and <= 2147483647; got 1.0E30",
+                "training.epochs=1e30");
+        assertMessage("Config key 'training.epochs' must be an integer >= 1 and <= 2147483647; got 2.5",
+                "training.epochs=2.5");
+        assertMessage("Config key 'training.batch_size' must be an integer >= 0; got -1", "training.batch_size=-1");
+        assertMessage("Config key 'training.tree_depth' must be an integer >= 1 and <= 2147483647; got 0",
+                "training.tree_depth=0");
+        assertMessage("Config key 'training.shuffle_seed' must be an integer; got 1.0E20",
+                "training.shuffle_seed=1e20");
+        assertMessage("Config key 'data.partitions' must be an integer >= 0 and <= 2147483647; got -2",
+                "data.partitions=-2");
+        assertMessage("Config key 'data.block_rows' must be an integer >= 1 and <= 2147483647; got 0",
+                "data.block_rows=0");
+        assertMessage("Config key 'data.train.num_features' must be an integer >= 0 and <= 2147483647; got -5",
+                "data.train.num_features=-5");
+        assertMessage("Config key 'checkpoint.every_steps' must be an integer >= 1; got 0",
+                "checkpoint.every_steps=0");
+        assertMessage("Config key 'checkpoint.keep' must be an integer >= 1 and <= 2147483647; got 0",
+                "checkpoint.keep=0");
+        assertMessage("Config key 'model.hidden' must be a list of integers; got [4294967552]",
+                "model.hidden=[4294967552]");
+        assertMessage("Config key 'model.classes' must be an integer >= 0 and <= 2147483647; got 4294967298",
+                "model.classes=4294967298");
+        // Still accepted: 0 = full batch, integral floats as Keras writes them.
+        JobConfig c = JobConfig.load(FASHION, List.of("training.batch_size=0", "training.epochs=3.0"));
+        assertEquals(0, c.training().batchSize());
+        assertEquals(3, c.training().epochs());
     }
 
     @Test
@@ -100,6 +198,31 @@ class JobConfigTest {
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                 () -> JobConfig.load(dir.resolve("nope.json"), List.of()));
         assertTrue(missing.getMessage().contains("nope.json"), missing.getMessage());
+    }
+
+    @Test
+    void anUnreadableConfigSaysWhy(@TempDir Path dir) throws Exception {
+        assertEquals("Cannot read config file " + dir.resolve("nope.json") + ": no such file",
+                loadError(dir.resolve("nope.json")));
+        assertEquals("Cannot read config file " + dir + ": it is a directory", loadError(dir));
+        Path locked = Files.writeString(dir.resolve("locked.json"), "{}");
+        locked.toFile().setReadable(false);
+        if (!Files.isReadable(locked)) { // root reads anything
+            assertEquals("Cannot read config file " + locked + ": permission denied", loadError(locked));
+        }
+        Path bad = Files.writeString(dir.resolve("bad.json"), "{\n  \"name\": \"x\",\n  \"data\": {,}\n}");
+        String message = loadError(bad);
+        assertTrue(message.startsWith("Config file " + bad + " is not valid JSON at line 3, column 12: "), message);
+        Path list = Files.writeString(dir.resolve("list.json"), "[1, 2]");
+        assertEquals("Config file " + list + " must hold a JSON object; got array", loadError(list));
+        // A relative name is shown with the absolute path it resolved to, from the working directory.
+        String relative = loadError(Path.of("no-such-dir/job.json"));
+        assertEquals("Cannot read config file no-such-dir/job.json (" + Path.of("no-such-dir/job.json")
+                .toAbsolutePath() + "): no such file", relative);
+    }
+
+    private static String loadError(Path file) {
+        return assertThrows(IllegalArgumentException.class, () -> JobConfig.load(file, List.of())).getMessage();
     }
 
     private static void assertMessage(String expected, String... overrides) {

@@ -57,6 +57,12 @@ class TrainingJobTest {
         assertEquals(4 * 10, Files.readAllLines(out.resolve("history_steps.csv")).size() - 1, "4 epochs of 10 steps");
         String log = console.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains("Epoch 4/4"), log);
+        // A readable summary with full paths, not a raw map of unrounded metrics.
+        assertFalse(log.contains("Metrics: {"), log);
+        assertTrue(log.contains("Finished 40 steps in "), log);
+        assertTrue(log.matches("(?s).*\\n  test        loss [0-9.e+-]{1,9}, accuracy \\d\\.\\d{4}\\R.*"), log);
+        assertTrue(log.contains("Output      " + out + "\n  weights   " + out + "/weights.arrow\n  plots     " + out
+                + "/loss.png  " + out + "/metric.png"), log);
         assertNoLeftovers(out);
     }
 
@@ -130,6 +136,36 @@ class TrainingJobTest {
         assertTrue(e.getMessage().contains(out.toString()) && e.getMessage().contains("output.overwrite=true"),
                 e.getMessage());
         assertEquals("previous run", Files.readString(out.resolve("keep.txt")));
+    }
+
+    @Test
+    void theTrainingFileIsNeverTheOutputEvenWithOverwrite() throws Exception {
+        Path csv = blobsCsv(dir.resolve("train.csv"), 100, 3);
+        String before = Files.readString(csv);
+        ObjectNode c = config(csv, csv, "\"mlp\"", 3);
+        c.with("output").put("overwrite", true);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> run(c, new ByteArrayOutputStream()));
+        assertEquals("output.path " + csv.toRealPath() + " is the training data (data.train.path): choose another "
+                + "output path", e.getMessage());
+        assertEquals(before, Files.readString(csv));
+        assertNoLeftovers(csv);
+    }
+
+    @Test
+    void aTestSetTheModelCannotTakeIsRefusedBeforeTraining() throws Exception {
+        Path csv = blobsCsv(dir.resolve("train.csv"), 200, 3);
+        Path wide = blobsCsv(dir.resolve("test.csv"), 50, 4);
+        ObjectNode c = config(csv, dir.resolve("run"), "\"mlp\"", 3);
+        c.with("data").with("test").put("path", wide.toString());
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(c, console));
+        assertTrue(e.getMessage().startsWith("The test data (") && e.getMessage().contains("has 4 features per row, "
+                + "but the model expects 3"), e.getMessage());
+        String log = console.toString(StandardCharsets.UTF_8);
+        assertFalse(log.contains("Epoch 1/"), "no step ran: " + log);
+        assertFalse(Files.exists(dir.resolve("run")));
+        assertNoLeftovers(dir.resolve("run"));
     }
 
     @Test

@@ -9,9 +9,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
@@ -81,10 +84,12 @@ class OutputDirectoryTest {
     @Test
     void createWritesOnlyATemporarySibling() throws IOException {
         try (OutputDirectory out = OutputDirectory.create(target().toString(), false, CONF)) {
-            List<String> names = tree(parent).stream().toList();
+            List<String> names = tree(parent).stream().filter(n -> !n.contains("/")).toList();
             assertEquals(1, names.size(), names.toString());
             assertTrue(names.get(0).startsWith("run._tmp-"), names.toString());
-            assertTrue(tree(parent.resolve(names.get(0))).isEmpty());
+            assertEquals(Set.of(OutputDirectory.OWNER), tree(parent.resolve(names.get(0))), "only its owner record");
+            assertEquals(TempDirOwner.current().format(),
+                    Files.readString(parent.resolve(names.get(0)).resolve(OutputDirectory.OWNER)));
         }
     }
 
@@ -167,6 +172,60 @@ class OutputDirectoryTest {
             writeText(out, "a.txt", "alpha");
             assertThrows(IOException.class, () -> writeText(out, "a.txt", "again"));
         }
+    }
+
+    @Test
+    void crashedRunsTemporaryDirectoriesOfThisOutputAreRemovedAndLiveOrForeignOnesKept() throws Exception {
+        // A process that has ended: its id is free (or reused by a process with another start time).
+        Process ended = new ProcessBuilder("true").start();
+        assertTrue(ended.waitFor(30, TimeUnit.SECONDS));
+        TempDirOwner here = TempDirOwner.current();
+        Path dead = temp("run._tmp-dead0001", new TempDirOwner(here.host(), ended.pid(), here.startMillis() + 1));
+        Files.writeString(dead.resolve("weights.arrow"), "partial");
+        Path live = temp("run._tmp-live0001", here);
+        Path foreign = temp("run._tmp-else0001", new TempDirOwner("some-other-host", 1, 1));
+        Path oldEmpty = Files.createDirectories(parent.resolve("run._tmp-old00001"));
+        Files.setLastModifiedTime(oldEmpty, FileTime.fromMillis(0));
+        Path oldWithFiles = Files.createDirectories(parent.resolve("run._tmp-old00002"));
+        Files.writeString(oldWithFiles.resolve("a.txt"), "kept: nothing says whose it is");
+        Files.setLastModifiedTime(oldWithFiles, FileTime.fromMillis(0));
+        Path otherOutput = temp("run2._tmp-dead0002", new TempDirOwner(here.host(), ended.pid(), -1));
+        Path oldOutput = Files.createDirectories(parent.resolve("run._old-00000001"));
+
+        List<String> notices = new ArrayList<>();
+        OutputDirectory.removeStaleTemporaries(target().toString(), CONF, notices::add);
+        try (OutputDirectory out = OutputDirectory.create(target().toString(), false, CONF)) {
+            assertFalse(Files.exists(dead), "the ended process's directory is removed");
+            assertFalse(Files.exists(oldEmpty), "an empty ownerless directory from before this run is removed");
+            for (Path kept : List.of(live, foreign, oldWithFiles, otherOutput, oldOutput)) {
+                assertTrue(Files.exists(kept), kept + " is kept");
+            }
+            assertTrue(Files.exists(Path.of(out.tempDir().toUri())));
+        }
+        assertEquals(3, notices.size(), notices.toString());
+        assertTrue(notices.contains("Removed the stale temporary output directory " + dead.toUri().toString()
+                .replace("file:///", "file:/").replaceAll("/$", "") + " (left by process " + ended.pid() + " on "
+                + here.host() + ", which is no longer running)"), notices.toString());
+        assertTrue(notices.stream().anyMatch(n -> n.startsWith("Removed the stale temporary output directory ")
+                && n.endsWith("run._tmp-old00001 (empty, without an owner, and older than this run)")),
+                notices.toString());
+        assertTrue(notices.stream().anyMatch(n -> n.startsWith("Kept ") && n.contains("run._tmp-else0001: it "
+                + "belongs to process 1 on some-other-host, which may still be running")), notices.toString());
+    }
+
+    @Test
+    void theOwnerRecordIsNotPartOfTheCommittedOutput() throws IOException {
+        try (OutputDirectory out = OutputDirectory.create(target().toString(), false, CONF)) {
+            writeText(out, "a.txt", "alpha");
+            out.commit();
+        }
+        assertEquals(Set.of("run", "run/_SUCCESS", "run/a.txt"), tree(parent));
+    }
+
+    private Path temp(String name, TempDirOwner owner) throws IOException {
+        Path dir = Files.createDirectories(parent.resolve(name));
+        Files.writeString(dir.resolve(OutputDirectory.OWNER), owner.format());
+        return dir;
     }
 
     @Test
