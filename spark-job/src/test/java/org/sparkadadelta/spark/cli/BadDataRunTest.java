@@ -38,15 +38,16 @@ class BadDataRunTest {
 
     @Test
     void corruptGzipIdxFailsTheRunWithOneErrorLine() throws Exception {
-        Path images = dir.resolve("train-images-idx3-ubyte.gz");
+        Path data = Files.createDirectory(dir.resolve("data")); // the output may not lie inside the input
+        Path images = data.resolve("train-images-idx3-ubyte.gz");
         writeIdx(images, 0x00000803, 40, 4);
-        writeIdx(dir.resolve("train-labels-idx1-ubyte.gz"), 0x00000801, 40, 1);
+        writeIdx(data.resolve("train-labels-idx1-ubyte.gz"), 0x00000801, 40, 1);
         byte[] gz = Files.readAllBytes(images);
         gz[gz.length - 8] ^= 1; // the CRC-32 in the trailer
         Files.write(images, gz);
         Path out = dir.resolve("run");
 
-        String stderr = runFails(config("{\"format\": \"idx\", \"path\": \"" + dir + "\"}", out));
+        String stderr = runFails(config("{\"format\": \"idx\", \"path\": \"" + data + "\"}", out));
         assertTrue(stderr.matches("error: " + images + ": corrupt gzip data: CRC-32 mismatch \\(expected 0x[0-9a-f]{8} "
                 + "as the gzip trailer says, got 0x[0-9a-f]{8} from the data\\)\n"), stderr);
         assertNoOutput(out);
