@@ -298,9 +298,13 @@ def run_config(seed, index, drawn):
                   "variables": {v.name: flat(v.numpy()) for v in model_vars},
                   "iterations": int(np.asarray(outer.iterations)), "raw_iterations": int(inner._iterations.numpy()),
                   "learning_rate": num(np.asarray(inner.learning_rate)), "optimizer_variables": state(outer)}
-        texts = ["%s: %s" % (w.category.__name__, w.message) for w in caught]
+        # numpy's floating-point RuntimeWarnings (inf - inf inside Keras) are informational, as in the goldens.
+        texts = ["%s: %s" % (w.category.__name__, w.message) for w in caught if w.category is not RuntimeWarning]
+        fp = ["%s" % w.message for w in caught if w.category is RuntimeWarning]
         if texts:
             record["warnings"] = texts
+        if fp:
+            record["numpy_fp_warnings"] = fp
         steps.append(record)
 
     outer.finalize_variable_values(model_vars)
@@ -334,17 +338,58 @@ def run_config(seed, index, drawn):
     }
 
 
+def coverage(drawn_configs):
+    """What a batch exercised, one count per feature, for the test's log."""
+    counts = {}
+
+    def count(key, n=1):
+        counts[key] = counts.get(key, 0) + n
+
+    for d in drawn_configs:
+        args = d["adadelta"]
+        lr = args["learning_rate"]
+        count(lr["class_name"] if isinstance(lr, dict) else "float lr")
+        if isinstance(lr, dict) and "warmup_target" in lr["config"]:
+            count("CosineDecay warmup")
+        for key in ("weight_decay", "clipnorm", "global_clipnorm", "clipvalue", "loss_scale_factor", "name"):
+            if key in args:
+                count(key)
+        if args.get("use_ema"):
+            count("use_ema")
+            if args.get("ema_overwrite_frequency"):
+                count("ema_overwrite_frequency")
+        if args.get("gradient_accumulation_steps"):
+            count("gradient_accumulation_steps")
+        if d["exclude_from_weight_decay"]:
+            count("exclude_from_weight_decay")
+        if d["loss_scale_optimizer"]:
+            count("LossScaleOptimizer")
+        count("%s variables/%s gradients" % (d["variable_dtype"], d["gradient_dtype"]))
+        count("variables > 128 elements", sum(1 for s in d["shapes"] if int(np.prod(s)) > 128))
+        count("scalar variables", sum(1 for s in d["shapes"] if not s))
+        count("steps", d["steps"])
+        for row in d["events"]:
+            for e in row:
+                if e is not None:
+                    count(e["kind"] + " gradients")
+    return ", ".join("%s %d" % kv for kv in sorted(counts.items()))
+
+
 def main():
     seed, count, out_dir = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
     first = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     os.makedirs(out_dir, exist_ok=True)
+    drawn_configs = []
     for index in range(first, first + count):
         drawn = draw_config(np.random.default_rng([seed, index]))
+        drawn_configs.append(drawn)
         case = run_config(seed, index, drawn)
         path = os.path.join(out_dir, "config_%04d.json" % index)
         with open(path + ".tmp", "w") as f:
             json.dump(case, f, allow_nan=False)
         os.replace(path + ".tmp", path)
+    with open(os.path.join(out_dir, "coverage.txt"), "w") as f:
+        f.write(coverage(drawn_configs) + "\n")
     print("recorded %d configurations of seed %d in %s" % (count, seed, out_dir))
 
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -63,37 +64,36 @@ public final class Bits {
     }
 
     /**
-     * Compares a flat golden list with a tensor within {@code maxUlps} units in the last place of the larger of
-     * the element's expected value and its value one step earlier ({@code previous}, a flat list of the same
-     * size): an error in a step's update is relative to the update, which is at most as large as the values
-     * it moves between, so a result that cancels to near zero is not held to ulps of its own tiny size.
-     * NaN, infinities and the sign of zero must be the same. {@code float32Ulps}: float64 values are measured
-     * in float32 ulps, for errors that come from float32 arithmetic.
+     * Compares a flat golden list with a tensor within {@code maxUlps} units in the last place of the element's
+     * scale: its largest magnitude in {@code scales} (flat lists of the same size, e.g. Keras's values of this
+     * tensor now and one step earlier). An error in a step's update is relative to the update, which is at
+     * most as large as the values it moves between, so a result that cancels to near zero is not held to ulps
+     * of its own tiny size. NaN, infinities and the sign of zero must be the same. {@code float32Ulps}:
+     * float64 values are measured in float32 ulps, for errors that come from float32 arithmetic.
      */
-    public static void assertTensorClose(JsonNode expected, JsonNode previous, INDArray actual, long maxUlps,
+    public static void assertTensorClose(JsonNode expected, List<JsonNode> scales, INDArray actual, long maxUlps,
             boolean float32Ulps, String what) {
         assertEquals(expected.size(), actual.length(), what + ": number of elements");
-        assertEquals(expected.size(), previous.size(), what + ": number of elements one step earlier");
+        for (JsonNode s : scales) {
+            assertEquals(expected.size(), s.size(), what + ": number of elements of the scale");
+        }
         INDArray flat = actual.reshape('c', new long[] {actual.length()});
         boolean doubles = actual.dataType() == DataType.DOUBLE;
         for (int i = 0; i < expected.size(); i++) {
             double e = GoldenFiles.number(expected.get(i));
-            double before = GoldenFiles.number(previous.get(i));
             double a = doubles ? flat.getDouble(i) : flat.getFloat(i);
-            if (!doubles) {
-                e = (float) e;
-                before = (float) before;
-            }
-            double scale = Math.abs(e);
-            if (Double.isFinite(before)) {
-                scale = Math.max(scale, Math.abs(before));
+            double scale = 0;
+            for (JsonNode s : scales) {
+                double v = GoldenFiles.number(s.get(i));
+                if (Double.isFinite(v)) {
+                    scale = Math.max(scale, Math.abs(doubles ? v : (float) v));
+                }
             }
             double unit = doubles && !float32Ulps ? Math.ulp(scale) : Math.ulp((float) scale);
-            if (!close(e, a, maxUlps * unit)) {
+            if (!close(doubles ? e : (float) e, a, maxUlps * unit)) {
                 fail(what + "[" + i + "]: expected " + e + " (" + (doubles ? hex(e) : hex((float) e)) + ") but was "
-                        + a + " (" + (doubles ? hex(a) : hex((float) a)) + "), " + Math.abs(e - a) / unit + " ulp of "
-                        + scale + " (the larger of the expected " + e + " and the step before's " + before
-                        + "); at most " + maxUlps + " allowed");
+                        + a + " (" + (doubles ? hex(a) : hex((float) a)) + "): " + Math.abs(e - a) / unit
+                        + " ulp of its scale " + scale + "; at most " + maxUlps + " allowed");
             }
         }
     }

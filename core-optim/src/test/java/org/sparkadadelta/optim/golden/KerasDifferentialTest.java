@@ -1,6 +1,7 @@
 package org.sparkadadelta.optim.golden;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.SecureRandom;
@@ -24,9 +25,9 @@ import org.sparkadadelta.optim.schedules.ScheduleGoldenTest;
  * There each step starts from Keras's state after the step before, so the tolerance bounds one step's error
  * instead of compounding over the trajectory, and each element must be within {@value #CLIPNORM_ULPS} ulp
  * ({@value #CLIPNORM_SQUARES_ULPS} for the Adadelta accumulators, which hold squares of the clipped
- * gradient: twice its relative error) of the larger of Keras's value and Keras's value one step earlier
- * (the step's update is at most that large, and a variable that cancels to near zero keeps the update's
- * absolute error; {@link Bits#assertTensorClose}). NaN, infinities and signed zeros must be the same (a zero
+ * gradient: twice its relative error) of the element's scale: the larger of Keras's value and Keras's value
+ * one step earlier, for a moving average also its variable's (the step's update is at most that large, and a
+ * variable that cancels to near zero keeps the update's absolute error; {@link Bits#assertTensorClose}). NaN, infinities and signed zeros must be the same (a zero
  * comes from exact arithmetic, e.g. a zero gradient times the positive clipping factor). With float32
  * gradients the ulps are float32 ulps even for float64 variables: clipping runs in the gradient's dtype.
  *
@@ -50,8 +51,9 @@ class KerasDifferentialTest {
         long start = System.nanoTime();
         List<Path> files = KerasRecorder.record(seed, first, count,
                 Paths.get("target", "keras-differential", "seed-" + seed));
-        System.out.printf("[keras differential] Keras recorded %d configurations in %.1f s%n", files.size(),
-                (System.nanoTime() - start) / 1e9);
+        Path dir = files.get(0).getParent();
+        System.out.printf("[keras differential] Keras recorded %d configurations in %.1f s: %s%n", files.size(),
+                (System.nanoTime() - start) / 1e9, Files.readString(dir.resolve("coverage.txt")).strip());
         return files.stream().map(file -> {
             GoldenCase c = GoldenCase.load(file);
             int index = c.root.path("differential_index").asInt();
