@@ -109,18 +109,19 @@ def draw_schedule(rng, pick, log_uniform, chance):
     init = pick(1.0, 0.1, log_uniform(1e-4, 2.0))
     steps = int(rng.integers(1, 30))
     if kind == "ExponentialDecay":
-        cfg = {"initial_learning_rate": init, "decay_steps": steps, "decay_rate": pick(0.5, 0.96, float(rng.uniform(0.05, 1.5))),
-               "staircase": chance(0.5)}
+        cfg = {"initial_learning_rate": init, "decay_steps": steps,
+               "decay_rate": pick(0.5, 0.96, float(rng.uniform(0.05, 1.5))), "staircase": chance(0.5)}
     elif kind == "PiecewiseConstantDecay":
         n = int(rng.integers(1, 5))
         bounds = sorted(int(b) for b in rng.choice(np.arange(0, 30), size=n, replace=False))
         cfg = {"boundaries": bounds, "values": [pick(1.0, 0.5, log_uniform(1e-4, 2.0)) for _ in range(n + 1)]}
     elif kind == "PolynomialDecay":
-        cfg = {"initial_learning_rate": init, "decay_steps": steps, "end_learning_rate": pick(0.0001, 0.0, log_uniform(1e-5, 0.5)),
+        cfg = {"initial_learning_rate": init, "decay_steps": steps,
+               "end_learning_rate": pick(0.0001, 0.0, log_uniform(1e-5, 0.5)),
                "power": pick(1.0, 2.0, 0.5, float(rng.uniform(0.1, 4.0))), "cycle": chance(0.5)}
     elif kind == "InverseTimeDecay":
-        cfg = {"initial_learning_rate": init, "decay_steps": steps, "decay_rate": pick(0.5, float(rng.uniform(0.0, 3.0))),
-               "staircase": chance(0.5)}
+        cfg = {"initial_learning_rate": init, "decay_steps": steps,
+               "decay_rate": pick(0.5, float(rng.uniform(0.0, 3.0))), "staircase": chance(0.5)}
     elif kind == "CosineDecay":
         cfg = {"initial_learning_rate": init, "decay_steps": steps, "alpha": pick(0.0, float(rng.uniform(0.0, 1.0)))}
         if chance(0.5):

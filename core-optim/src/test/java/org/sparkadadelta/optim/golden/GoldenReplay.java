@@ -150,7 +150,7 @@ public final class GoldenReplay {
         }
     }
 
-    /** Keras's state before the first step, shaped like a step record ({@code variables}, {@code optimizer_variables}). */
+    /** Keras's state before the first step, shaped like a step record ({@code variables}, slots by path). */
     private static JsonNode initialState(GoldenCase c) {
         ObjectNode state = GoldenFiles.MAPPER.createObjectNode();
         ObjectNode variables = state.putObject("variables");

@@ -27,9 +27,10 @@ import org.sparkadadelta.optim.schedules.ScheduleGoldenTest;
  * ({@value #CLIPNORM_SQUARES_ULPS} for the Adadelta accumulators, which hold squares of the clipped
  * gradient: twice its relative error) of the element's scale: the larger of Keras's value and Keras's value
  * one step earlier, for a moving average also its variable's (the step's update is at most that large, and a
- * variable that cancels to near zero keeps the update's absolute error; {@link Bits#assertTensorClose}). NaN, infinities and signed zeros must be the same (a zero
- * comes from exact arithmetic, e.g. a zero gradient times the positive clipping factor). With float32
- * gradients the ulps are float32 ulps even for float64 variables: clipping runs in the gradient's dtype.
+ * variable that cancels to near zero keeps the update's absolute error; {@link Bits#assertTensorClose}).
+ * NaN, infinities and signed zeros must be the same (a zero comes from exact arithmetic, e.g. a zero gradient
+ * times the positive clipping factor). With float32 gradients the ulps are float32 ulps even for float64
+ * variables: clipping runs in the gradient's dtype.
  *
  * <p>{@code -Dkeras.diff.seed=N} reproduces a run (default: a fresh seed, printed), {@code
  * -Dkeras.diff.configs=N} sets the count (default {@value #DEFAULT_CONFIGS}), {@code -Dkeras.diff.first=I}
@@ -46,8 +47,8 @@ class KerasDifferentialTest {
         long seed = Long.getLong("keras.diff.seed", new SecureRandom().nextInt(Integer.MAX_VALUE));
         int count = Integer.getInteger("keras.diff.configs", DEFAULT_CONFIGS);
         int first = Integer.getInteger("keras.diff.first", 0);
-        System.out.printf("[keras differential] seed %d, configurations %d..%d (reproduce with -Dkeras.diff.seed=%d)%n",
-                seed, first, first + count - 1, seed);
+        System.out.printf("[keras differential] seed %d, configurations %d..%d (reproduce with "
+                + "-Dkeras.diff.seed=%d)%n", seed, first, first + count - 1, seed);
         long start = System.nanoTime();
         List<Path> files = KerasRecorder.record(seed, first, count,
                 Paths.get("target", "keras-differential", "seed-" + seed));
