@@ -51,8 +51,15 @@ class KerasDifferentialTest {
         System.out.printf("[keras differential] seed %d, configurations %d..%d (reproduce with "
                 + "-Dkeras.diff.seed=%d)%n", seed, first, first + count - 1, seed);
         long start = System.nanoTime();
-        List<Path> files = KerasRecorder.record(seed, first, count,
-                Paths.get("target", "keras-differential", "seed-" + seed));
+        List<Path> files;
+        try {
+            files = KerasRecorder.record(seed, first, count, Paths.get("target", "keras-differential", "seed-" + seed));
+        } catch (TestAbortedException noKeras) {
+            // An aborted factory is not reported at all; one skipped test carries the message instead.
+            return Stream.of(DynamicTest.dynamicTest("real Keras is not available", () -> {
+                throw noKeras;
+            }));
+        }
         Path dir = files.get(0).getParent();
         System.out.printf("[keras differential] Keras recorded %d configurations in %.1f s: %s%n", files.size(),
                 (System.nanoTime() - start) / 1e9, Files.readString(dir.resolve("coverage.txt")).strip());
