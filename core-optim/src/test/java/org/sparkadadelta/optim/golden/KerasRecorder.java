@@ -27,9 +27,12 @@ final class KerasRecorder {
     private KerasRecorder() {
     }
 
-    /** Records configurations {@code first .. first+count-1} of {@code seed} into a fresh {@code outDir}. */
+    /**
+     * Records configurations {@code first .. first+count-1} of {@code seed} into a fresh {@code outDir}; other
+     * runs' directories beside it are deleted (tens of MB each, and a failure names the seed to rerun).
+     */
     static List<Path> record(long seed, int first, int count, Path outDir) throws IOException, InterruptedException {
-        deleteRecursively(outDir);
+        deleteRecursively(outDir.toAbsolutePath().getParent());
         Files.createDirectories(outDir);
         Path log = outDir.resolve("python.log");
         ProcessBuilder pb = new ProcessBuilder("python3", script().toString(), Long.toString(seed),
