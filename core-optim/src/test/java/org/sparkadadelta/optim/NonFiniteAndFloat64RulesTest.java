@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One test per rule of SEMANTICS.md sections 4 (non-finite gradients under norm clipping) and 12 (float64
- * weight decay), each on a single hand-checked step from zero optimizer state.
+ * weight decay, float32 gradients accumulated for float64 variables), each on a few hand-checked steps from
+ * zero optimizer state.
  */
 class NonFiniteAndFloat64RulesTest {
 
@@ -70,6 +72,30 @@ class NonFiniteAndFloat64RulesTest {
         double expected = 1.5 - (1.5 * (double) (float) wd) * 1.0;
         assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(w.value().getDouble(0)));
         assertNotEquals(1.5 - (1.5 * wd) * 1.0, expected, "the rule is observable with these numbers");
+    }
+
+    /**
+     * Float32 gradients accumulated for float64 variables are promoted, as Keras's numpy backend does (Keras
+     * on TensorFlow raises instead: README, differences), so they act exactly like the same gradients in float64.
+     */
+    @Test
+    void float32GradientsAccumulateIntoFloat64AsFloat64Gradients() {
+        float[][] grads = {{0.1f, -3.3f}, {0.7f, 1e-3f}, {2.5f, -0.3f}, {-1.1f, 0.9f}};
+        Variable fromFloat32 = new Variable("w", Nd4j.createFromArray(0.3, -1.2));
+        Variable fromFloat64 = new Variable("w", Nd4j.createFromArray(0.3, -1.2));
+        Adadelta a = Adadelta.builder().learningRate(1.0).gradientAccumulationSteps(2).build();
+        Adadelta b = Adadelta.builder().learningRate(1.0).gradientAccumulationSteps(2).build();
+        for (float[] g : grads) {
+            a.apply(List.of(Nd4j.createFromArray(g)), List.of(fromFloat32));
+            b.apply(List.of(Nd4j.createFromArray(g).castTo(DataType.DOUBLE)),
+                    List.of(fromFloat64));
+            assertEquals(DataType.DOUBLE, slot(a, "w_gradient_accumulator").dataType());
+            for (int i = 0; i < 2; i++) {
+                assertEquals(Double.doubleToLongBits(fromFloat64.value().getDouble(i)),
+                        Double.doubleToLongBits(fromFloat32.value().getDouble(i)), "element " + i);
+            }
+        }
+        assertNotEquals(0.3, fromFloat32.value().getDouble(0), "the variables moved");
     }
 
     private static INDArray slot(Optimizer opt, String name) {

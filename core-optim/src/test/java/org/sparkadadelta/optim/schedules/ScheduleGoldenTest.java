@@ -22,7 +22,7 @@ import org.sparkadadelta.optim.golden.GoldenFiles;
  * must match {@code learning_rate}, within 8 float32 ulp or 6e-8 absolute (numpy's float32 pow/cos/log
  * are not correctly rounded, Java's are; see the golden README).
  */
-class ScheduleGoldenTest {
+public class ScheduleGoldenTest {
     static final int MAX_ULP = 8;
     static final double MAX_ABS = 6e-8;
 
@@ -40,17 +40,24 @@ class ScheduleGoldenTest {
                 continue;
             }
             String name = file.getFileName().toString().replaceFirst("\\.json$", "");
-            String className = lr.path("class_name").asText(null);
-            Map<String, Object> config = GoldenFiles.toMap(lr.path("config"));
-            List<Probe> probes = probes(root);
-            tests.add(DynamicTest.dynamicTest(name, file.toUri(), () -> check(name, className, config, probes)));
+            tests.add(DynamicTest.dynamicTest(name, file.toUri(), () -> checkSchedule(name, root, true)));
         }
         // A directory without schedule cases is fine here; KerasParityTest fails on an empty directory.
         return tests.stream();
     }
 
+    /**
+     * Checks the learning rate of one golden case whose optimizer uses a schedule, at every step's raw
+     * iteration before and after the step; {@code verbose} prints the case's max ulp and exact count.
+     */
+    public static void checkSchedule(String name, JsonNode root, boolean verbose) {
+        JsonNode lr = learningRateNode(root);
+        assertTrue(lr != null && lr.isObject(), name + ": no learning rate schedule");
+        check(name, lr.path("class_name").asText(null), GoldenFiles.toMap(lr.path("config")), probes(root), verbose);
+    }
+
     /** {@code config.config.learning_rate}, or the inner optimizer's for a LossScaleOptimizer. */
-    static JsonNode learningRateNode(JsonNode root) {
+    public static JsonNode learningRateNode(JsonNode root) {
         JsonNode cfg = root.path("config").path("config");
         if ("LossScaleOptimizer".equals(root.path("optimizer_class").asText())) {
             cfg = cfg.path("inner_optimizer").path("config");
@@ -72,7 +79,8 @@ class ScheduleGoldenTest {
         return out;
     }
 
-    private static void check(String name, String className, Map<String, Object> config, List<Probe> probes) {
+    private static void check(String name, String className, Map<String, Object> config, List<Probe> probes,
+            boolean verbose) {
         assertFalse(probes.isEmpty(), name + ": no steps");
         LearningRateSchedule schedule = Schedules.fromConfig(className, config);
         assertEquals(className, schedule.className());
@@ -93,8 +101,10 @@ class ScheduleGoldenTest {
                         + " (" + ulp + " ulp)");
             }
         }
-        System.out.printf("[schedule golden] %-32s %-22s max_ulp=%d bit_exact=%d/%d%n", name, className,
-                maxUlp, exact, probes.size());
+        if (verbose) {
+            System.out.printf("[schedule golden] %-32s %-22s max_ulp=%d bit_exact=%d/%d%n", name, className,
+                    maxUlp, exact, probes.size());
+        }
         if (!failures.isEmpty()) {
             fail(name + ": " + failures.size() + " of " + probes.size() + " values off:\n  "
                     + String.join("\n  ", failures));
