@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.sparkadadelta.spark.data.DataValidationException;
+import org.sparkadadelta.spark.data.SparkReadFailure;
 
 /**
  * What a failed run prints: one {@code error:} line first, whatever the failure. Bad data is reported by its
@@ -23,7 +24,7 @@ final class RunFailures {
         } else if (failure instanceof IllegalArgumentException) {
             err.println("error: " + oneLine(failure.getMessage()));
         } else {
-            Throwable root = rootCause(failure);
+            Throwable root = SparkReadFailure.rootCause(failure);
             String what = root.getMessage() == null ? root.getClass().getName() : root.getMessage();
             err.println("error: " + oneLine(what) + " (" + root.getClass().getSimpleName() + "; stack trace follows)");
             failure.printStackTrace(err);
@@ -41,15 +42,6 @@ final class RunFailures {
             }
         }
         return null;
-    }
-
-    private static Throwable rootCause(Throwable t) {
-        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-        Throwable c = t;
-        while (c.getCause() != null && seen.put(c, true) == null) {
-            c = c.getCause();
-        }
-        return c;
     }
 
     private static String oneLine(String message) {

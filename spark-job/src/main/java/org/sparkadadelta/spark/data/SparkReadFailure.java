@@ -72,7 +72,8 @@ final class SparkReadFailure {
         return name.isEmpty() ? problem : problem.replaceAll("\\S*/" + Pattern.quote(name) + "\\b", "the file");
     }
 
-    private static Throwable rootCause(Throwable t) {
+    /** The innermost cause of {@code t} (a cycle in the chain ends the walk). */
+    public static Throwable rootCause(Throwable t) {
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();
         Throwable c = t;
         while (c.getCause() != null && seen.put(c, true) == null) {

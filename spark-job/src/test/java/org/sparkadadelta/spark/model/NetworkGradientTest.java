@@ -28,14 +28,8 @@ class NetworkGradientTest {
     void gradientsMatchFiniteDifferences(Network net, int classes) {
         int rows = 9;
         Random r = new Random(3);
-        float[] x = new float[rows * net.inputs()];
-        float[] y = new float[rows];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) r.nextGaussian();
-        }
-        for (int i = 0; i < rows; i++) {
-            y[i] = classes == 0 ? (float) r.nextGaussian() : r.nextInt(classes);
-        }
+        float[] x = features(r, rows, net);
+        float[] y = labels(r, rows, classes);
         float[] params = net.initialParameters(11);
         for (int i = 0; i < params.length; i++) {
             params[i] += (float) (0.1 * r.nextGaussian()); // non-zero biases too
@@ -66,14 +60,8 @@ class NetworkGradientTest {
     void aLossScaleMultipliesTheGradientButNotTheLoss(Network net, int classes) {
         int rows = 9;
         Random r = new Random(4);
-        float[] x = new float[rows * net.inputs()];
-        float[] y = new float[rows];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) r.nextGaussian();
-        }
-        for (int i = 0; i < rows; i++) {
-            y[i] = classes == 0 ? (float) r.nextGaussian() : r.nextInt(classes);
-        }
+        float[] x = features(r, rows, net);
+        float[] y = labels(r, rows, classes);
         float[] params = net.initialParameters(12);
         GradientSum plain = new GradientSum();
         net.accumulate(params, x, y, rows, plain);
@@ -87,6 +75,24 @@ class NetworkGradientTest {
         }
         assertEquals(plain.lossSum(), scaled.lossSum(), "the loss is reported unscaled");
         assertEquals(plain.metricSum(), scaled.metricSum());
+    }
+
+    /** Standard normal features, drawn before the labels. */
+    private static float[] features(Random r, int rows, Network net) {
+        float[] x = new float[rows * net.inputs()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        return x;
+    }
+
+    /** Class indices below {@code classes}, or standard normal targets for regression ({@code classes == 0}). */
+    private static float[] labels(Random r, int rows, int classes) {
+        float[] y = new float[rows];
+        for (int i = 0; i < rows; i++) {
+            y[i] = classes == 0 ? (float) r.nextGaussian() : r.nextInt(classes);
+        }
+        return y;
     }
 
     private static double loss(Network net, float[] params, float[] x, float[] y, int rows) {
