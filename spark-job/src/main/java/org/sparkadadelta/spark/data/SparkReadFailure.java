@@ -11,7 +11,7 @@ import org.apache.spark.rdd.InputFileBlockHolder;
  * A failure of Spark's own file readers (Parquet, CSV, LibSVM) inside a task, as a problem to report with the
  * file: which file it was reading, and what went wrong in words rather than a stack trace.
  */
-final class SparkReadFailure {
+public final class SparkReadFailure {
     /** LibSVM with {@code numFeatures}: Spark's sparse vector rejects the 0-based index. */
     private static final Pattern INDEX = Pattern.compile("requirement failed: Index (\\d+) out of bounds for vector of size (\\d+)");
     private static final Pattern NOT_A_NUMBER = Pattern.compile("For input string: \"(.*)\"");
