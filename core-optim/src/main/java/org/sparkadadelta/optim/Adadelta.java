@@ -92,17 +92,39 @@ public final class Adadelta extends BaseOptimizer {
         Variable eg = accumulatedGrads.get(i);
         Variable edx = accumulatedDeltas.get(i);
         Precision p = variable.precision();
-        INDArray g = gradient.dataType() == p.dataType() ? gradient : math.cast(gradient, p);
+        INDArray g = gradient;
+        if (gradient.dataType() != p.dataType()) {
+            g = scratch().get(variable, Scratch.Use.CAST_GRADIENT);
+            math.assign(g, gradient);
+        }
         double lr = p.round(learningRate);
         double oneMinusRho = 1 - rho;
+        // Everything in place: the slots and the variable are updated where they lie, and the two
+        // temporaries are the variable's scratch arrays (a holds squares and rmsGrad, b rmsDelta and delta).
+        INDArray a = scratch().get(variable, Scratch.Use.TEMP_A);
+        INDArray b = scratch().get(variable, Scratch.Use.TEMP_B);
+        INDArray egv = eg.value();
+        INDArray edxv = edx.value();
 
-        eg.assign(math.add(math.multiply(eg.value(), rho), math.multiply(math.multiply(g, g), oneMinusRho)));
-        INDArray rmsDelta = math.sqrt(math.add(edx.value(), epsilon));
-        INDArray rmsGrad = math.sqrt(math.add(eg.value(), epsilon));
-        INDArray delta = math.negate(math.divide(math.multiply(rmsDelta, g), rmsGrad));
-        edx.assign(math.add(math.multiply(edx.value(), rho),
-                math.multiply(math.multiply(delta, delta), oneMinusRho)));
-        variable.assign(math.add(variable.value(), math.multiply(delta, lr)));
+        accumulate(egv, g, g, oneMinusRho, a);
+        math.add(edxv, epsilon, b);
+        math.sqrt(b, b);
+        math.add(egv, epsilon, a);
+        math.sqrt(a, a);
+        math.multiply(b, g, b);
+        math.divide(b, a, b);
+        math.negate(b, b);
+        accumulate(edxv, b, b, oneMinusRho, a);
+        math.multiply(b, lr, b);
+        math.add(variable.value(), b, variable.value());
+    }
+
+    /** {@code avg := rho*avg + (1-rho)*(x*y)}, with {@code tmp} for the second term. */
+    private void accumulate(INDArray avg, INDArray x, INDArray y, double oneMinusRho, INDArray tmp) {
+        math.multiply(x, y, tmp);
+        math.multiply(tmp, oneMinusRho, tmp);
+        math.multiply(avg, rho, avg);
+        math.add(avg, tmp, avg);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.sparkadadelta.optim;
 
 import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkadadelta.optim.tensor.Precision;
 import org.sparkadadelta.optim.tensor.TensorMath;
 
@@ -14,12 +15,14 @@ final class MovingAverage {
     private final int overwritePeriod;
     private final List<Variable> averages;
     private final TensorMath math;
+    private final Scratch scratch;
 
-    MovingAverage(double momentum, int overwritePeriod, List<Variable> averages, TensorMath math) {
+    MovingAverage(double momentum, int overwritePeriod, List<Variable> averages, TensorMath math, Scratch scratch) {
         this.momentum = momentum;
         this.overwritePeriod = overwritePeriod;
         this.averages = averages;
         this.math = math;
+        this.scratch = scratch;
     }
 
     /**
@@ -34,7 +37,10 @@ final class MovingAverage {
             // 1 - m is float arithmetic on the rounded m, unlike Adadelta's 1 - rho.
             double m = p.multiply(iterations != 0 ? 1.0 : 0.0, p.round(momentum));
             double oneMinusM = p.subtract(1.0, m);
-            avg.assign(math.add(math.multiply(avg.value(), m), math.multiply(v.value(), oneMinusM)));
+            INDArray share = scratch.get(v, Scratch.Use.TEMP_A);
+            math.multiply(v.value(), oneMinusM, share);
+            math.multiply(avg.value(), m, avg.value());
+            math.add(avg.value(), share, avg.value());
         }
         if (overwritePeriod > 0 && (iterations + 1) % overwritePeriod == 0) {
             copyAveragesInto(variables);
