@@ -1,5 +1,8 @@
 package org.sparkadadelta.bench;
 
+import static org.sparkadadelta.optim.Adadelta.UpdateKernel.FUSED;
+import static org.sparkadadelta.optim.Adadelta.UpdateKernel.TENSOR_OPS;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,6 +21,9 @@ import org.sparkadadelta.optim.Variable;
  * AdaDelta updater op on the same size, in the same JVM. Scenarios run interleaved, round after round, so
  * that a noisy neighbour on the shared machine hits them alike; each figure is reported as a ratio against
  * the fused op of the same round (the median over rounds), with minor page faults per step.
+ *
+ * <p>{@code Adadelta.apply} runs with each {@link Adadelta.UpdateKernel}: the ND4J ops (the default) and
+ * the fused loop.
  *
  * <p>Arguments ({@code key=value}): {@code params} (10,000,000), {@code rounds} (7), {@code steps} per
  * round (5), {@code warmup} steps per scenario (3).
@@ -51,9 +57,12 @@ public final class DriverStepBench {
 
         Map<String, Step> scenarios = new LinkedHashMap<>();
         scenarios.put("nd4j fused AdaDelta op", fusedNd4jOp(n));
-        scenarios.put("Adadelta.apply defaults", adadelta(n, Adadelta.builder()));
-        scenarios.put("Adadelta.apply ema+wd+clipnorm",
-                adadelta(n, Adadelta.builder().useEma(true).weightDecay(0.004).clipnorm(1.0)));
+        scenarios.put("Adadelta.apply defaults", adadelta(n, Adadelta.builder().updateKernel(TENSOR_OPS)));
+        scenarios.put("... ema+wd+clipnorm",
+                adadelta(n, Adadelta.builder().updateKernel(TENSOR_OPS).useEma(true).weightDecay(0.004).clipnorm(1.0)));
+        scenarios.put("Adadelta.apply defaults, FUSED", adadelta(n, Adadelta.builder().updateKernel(FUSED)));
+        scenarios.put("... ema+wd+clipnorm, FUSED",
+                adadelta(n, Adadelta.builder().updateKernel(FUSED).useEma(true).weightDecay(0.004).clipnorm(1.0)));
 
         for (Step s : scenarios.values()) {
             for (long i = 0; i < opts.get("warmup"); i++) {

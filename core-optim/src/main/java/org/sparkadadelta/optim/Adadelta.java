@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkadadelta.optim.config.KerasArguments;
+import org.sparkadadelta.optim.tensor.FusedAdadeltaUpdate;
 import org.sparkadadelta.optim.tensor.Nd4jTensorMath;
 import org.sparkadadelta.optim.tensor.Precision;
 import org.sparkadadelta.optim.tensor.TensorMath;
@@ -29,8 +30,24 @@ public final class Adadelta extends BaseOptimizer {
     public static final double DEFAULT_RHO = 0.95;
     public static final double DEFAULT_EPSILON = 1e-7;
 
+    /**
+     * How the update rule runs; both give the same bits. {@code -Dspark-adadelta.adadelta.kernel=fused}
+     * changes the default (for running the parity suites on the fused loop).
+     */
+    public enum UpdateKernel {
+        /** A dozen in-place {@link TensorMath} ops (ND4J's native kernels by default). */
+        TENSOR_OPS,
+        /** One Java loop over the variable's and slots' off-heap memory ({@link FusedAdadeltaUpdate}). */
+        FUSED;
+
+        static UpdateKernel defaultKernel() {
+            return "fused".equals(System.getProperty("spark-adadelta.adadelta.kernel")) ? FUSED : TENSOR_OPS;
+        }
+    }
+
     private final double rho;
     private final double epsilon;
+    private final UpdateKernel kernel;
     private final List<Variable> accumulatedGrads = new ArrayList<>();
     private final List<Variable> accumulatedDeltas = new ArrayList<>();
 
@@ -44,9 +61,14 @@ public final class Adadelta extends BaseOptimizer {
     }
 
     public Adadelta(OptimizerOptions options, double rho, double epsilon, TensorMath math) {
+        this(options, rho, epsilon, math, UpdateKernel.defaultKernel());
+    }
+
+    public Adadelta(OptimizerOptions options, double rho, double epsilon, TensorMath math, UpdateKernel kernel) {
         super(options, "adadelta", math);
         this.rho = rho;
         this.epsilon = epsilon;
+        this.kernel = kernel;
     }
 
     /**
@@ -71,6 +93,10 @@ public final class Adadelta extends BaseOptimizer {
 
     public double epsilon() {
         return epsilon;
+    }
+
+    public UpdateKernel updateKernel() {
+        return kernel;
     }
 
     @Override
@@ -98,6 +124,10 @@ public final class Adadelta extends BaseOptimizer {
             math.assign(g, gradient);
         }
         double lr = p.round(learningRate);
+        if (kernel == UpdateKernel.FUSED && FusedAdadeltaUpdate.supports(g, eg.value(), edx.value(), variable.value())) {
+            FusedAdadeltaUpdate.apply(g, eg.value(), edx.value(), variable.value(), rho, epsilon, lr);
+            return;
+        }
         double oneMinusRho = 1 - rho;
         // Everything in place: the slots and the variable are updated where they lie, and the two
         // temporaries are the variable's scratch arrays (a holds squares and rmsGrad, b rmsDelta and delta).
@@ -140,6 +170,7 @@ public final class Adadelta extends BaseOptimizer {
         private double rho = DEFAULT_RHO;
         private double epsilon = DEFAULT_EPSILON;
         private TensorMath math = Nd4jTensorMath.INSTANCE;
+        private UpdateKernel kernel = UpdateKernel.defaultKernel();
 
         private Builder() {
             super(DEFAULT_LEARNING_RATE);
@@ -161,8 +192,14 @@ public final class Adadelta extends BaseOptimizer {
             return this;
         }
 
+        /** The update rule's implementation; {@link UpdateKernel#TENSOR_OPS} unless the system property says. */
+        public Builder updateKernel(UpdateKernel value) {
+            this.kernel = value;
+            return this;
+        }
+
         public Adadelta build() {
-            return new Adadelta(baseOptions(), rho, epsilon, math);
+            return new Adadelta(baseOptions(), rho, epsilon, math, kernel);
         }
     }
 }
