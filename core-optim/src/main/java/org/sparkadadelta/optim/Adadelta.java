@@ -48,6 +48,7 @@ public final class Adadelta extends BaseOptimizer {
     private final double rho;
     private final double epsilon;
     private final UpdateKernel kernel;
+    private final FusedAdadeltaUpdate fused = new FusedAdadeltaUpdate();
     private final List<Variable> accumulatedGrads = new ArrayList<>();
     private final List<Variable> accumulatedDeltas = new ArrayList<>();
 
@@ -125,7 +126,7 @@ public final class Adadelta extends BaseOptimizer {
         }
         double lr = p.round(learningRate);
         if (kernel == UpdateKernel.FUSED && FusedAdadeltaUpdate.supports(g, eg.value(), edx.value(), variable.value())) {
-            FusedAdadeltaUpdate.apply(g, eg.value(), edx.value(), variable.value(), rho, epsilon, lr);
+            fused.apply(g, eg.value(), edx.value(), variable.value(), rho, epsilon, lr);
             return;
         }
         double oneMinusRho = 1 - rho;

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Keras's Adadelta update for one variable as one loop over the four off-heap arrays, in place: each
  * element is read once and written once, instead of the dozen passes (and a temporary per pass) of the
- * same rule written in {@link TensorMath} ops.
+ * same rule written in {@link TensorMath} ops. One instance per optimizer: it keeps its chunk buffers.
  *
  * <p>The arithmetic is the ops' arithmetic, element by element and in the same order: Java float and double
  * operators round once to their type and are never contracted into FMA; a float32 square root is the
@@ -18,10 +18,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * for bit against the ops.
  */
 public final class FusedAdadeltaUpdate {
-    private FusedAdadeltaUpdate() {
-    }
+    /** Elements per chunk: the four chunks of one dtype fit in a 32 KiB L1 cache. */
+    private static final int CHUNK = 1024;
 
-    /** Whether the loop can run on these arrays: one dtype, C-contiguous, same length. */
+    // Chunks of the off-heap arrays are copied into these (bulk copies), computed in a loop the JIT
+    // vectorizes over plain arrays, and copied back; kept for the next call, so nothing is allocated.
+    private final float[][] floats = new float[4][CHUNK];
+    private final double[][] doubles = new double[4][CHUNK];
+
+    /** Whether the loop can run on these arrays: one float dtype, C-contiguous, same length. */
     public static boolean supports(INDArray gradient, INDArray accumulatedGrad, INDArray accumulatedDelta,
             INDArray variable) {
         for (INDArray a : new INDArray[] {gradient, accumulatedGrad, accumulatedDelta, variable}) {
@@ -35,10 +40,10 @@ public final class FusedAdadeltaUpdate {
 
     /**
      * {@code Eg = rho*Eg + (1-rho)*g²; delta = -(sqrt(Edx+eps)*g)/sqrt(Eg+eps); Edx = rho*Edx + (1-rho)*delta²;
-     * v = v + lr*delta}, with {@code 1-rho} computed in double before rounding, as in Keras.
+     * v = v + lr*delta}, with {@code 1-rho} computed in double before rounding, as in Keras. Not thread-safe.
      */
-    public static void apply(INDArray gradient, INDArray accumulatedGrad, INDArray accumulatedDelta,
-            INDArray variable, double rho, double epsilon, double learningRate) {
+    public void apply(INDArray gradient, INDArray accumulatedGrad, INDArray accumulatedDelta, INDArray variable,
+            double rho, double epsilon, double learningRate) {
         if (TensorMath.precisionOf(variable) == Precision.FLOAT32) {
             floats(ElementBuffers.floats(gradient), ElementBuffers.floats(accumulatedGrad),
                     ElementBuffers.floats(accumulatedDelta), ElementBuffers.floats(variable), (float) rho,
@@ -50,35 +55,59 @@ public final class FusedAdadeltaUpdate {
         }
     }
 
-    private static void floats(FloatBuffer g, FloatBuffer eg, FloatBuffer edx, FloatBuffer v, float rho,
+    private void floats(FloatBuffer g, FloatBuffer eg, FloatBuffer edx, FloatBuffer v, float rho,
             float oneMinusRho, float eps, float lr) {
+        float[] gc = floats[0];
+        float[] egc = floats[1];
+        float[] edxc = floats[2];
+        float[] vc = floats[3];
         int n = v.limit();
-        for (int i = 0; i < n; i++) {
-            float gi = g.get(i);
-            float egi = eg.get(i) * rho + (gi * gi) * oneMinusRho;
-            eg.put(i, egi);
-            float edxi = edx.get(i);
-            float rmsDelta = (float) Math.sqrt(edxi + eps);
-            float rmsGrad = (float) Math.sqrt(egi + eps);
-            float delta = -((rmsDelta * gi) / rmsGrad);
-            edx.put(i, edxi * rho + (delta * delta) * oneMinusRho);
-            v.put(i, v.get(i) + delta * lr);
+        for (int at = 0; at < n; at += CHUNK) {
+            int len = Math.min(CHUNK, n - at);
+            g.get(at, gc, 0, len);
+            eg.get(at, egc, 0, len);
+            edx.get(at, edxc, 0, len);
+            v.get(at, vc, 0, len);
+            for (int i = 0; i < len; i++) {
+                float gi = gc[i];
+                float egi = egc[i] * rho + (gi * gi) * oneMinusRho;
+                egc[i] = egi;
+                float edxi = edxc[i];
+                float delta = -(((float) Math.sqrt(edxi + eps) * gi) / (float) Math.sqrt(egi + eps));
+                edxc[i] = edxi * rho + (delta * delta) * oneMinusRho;
+                vc[i] = vc[i] + delta * lr;
+            }
+            eg.put(at, egc, 0, len);
+            edx.put(at, edxc, 0, len);
+            v.put(at, vc, 0, len);
         }
     }
 
-    private static void doubles(DoubleBuffer g, DoubleBuffer eg, DoubleBuffer edx, DoubleBuffer v, double rho,
+    private void doubles(DoubleBuffer g, DoubleBuffer eg, DoubleBuffer edx, DoubleBuffer v, double rho,
             double oneMinusRho, double eps, double lr) {
+        double[] gc = doubles[0];
+        double[] egc = doubles[1];
+        double[] edxc = doubles[2];
+        double[] vc = doubles[3];
         int n = v.limit();
-        for (int i = 0; i < n; i++) {
-            double gi = g.get(i);
-            double egi = eg.get(i) * rho + (gi * gi) * oneMinusRho;
-            eg.put(i, egi);
-            double edxi = edx.get(i);
-            double rmsDelta = Math.sqrt(edxi + eps);
-            double rmsGrad = Math.sqrt(egi + eps);
-            double delta = -((rmsDelta * gi) / rmsGrad);
-            edx.put(i, edxi * rho + (delta * delta) * oneMinusRho);
-            v.put(i, v.get(i) + delta * lr);
+        for (int at = 0; at < n; at += CHUNK) {
+            int len = Math.min(CHUNK, n - at);
+            g.get(at, gc, 0, len);
+            eg.get(at, egc, 0, len);
+            edx.get(at, edxc, 0, len);
+            v.get(at, vc, 0, len);
+            for (int i = 0; i < len; i++) {
+                double gi = gc[i];
+                double egi = egc[i] * rho + (gi * gi) * oneMinusRho;
+                egc[i] = egi;
+                double edxi = edxc[i];
+                double delta = -((Math.sqrt(edxi + eps) * gi) / Math.sqrt(egi + eps));
+                edxc[i] = edxi * rho + (delta * delta) * oneMinusRho;
+                vc[i] = vc[i] + delta * lr;
+            }
+            eg.put(at, egc, 0, len);
+            edx.put(at, edxc, 0, len);
+            v.put(at, vc, 0, len);
         }
     }
 }
