@@ -37,7 +37,10 @@ public final class Adadelta extends BaseOptimizer {
     public enum UpdateKernel {
         /** A dozen in-place {@link TensorMath} ops (ND4J's native kernels by default). */
         TENSOR_OPS,
-        /** One Java loop over the variable's and slots' off-heap memory ({@link FusedAdadeltaUpdate}). */
+        /**
+         * One Java loop over the variable's and slots' off-heap memory ({@link FusedAdadeltaUpdate}); weight
+         * decay, EMA and norm clipping also run as single loops ({@link org.sparkadadelta.optim.tensor.FusedLoops}).
+         */
         FUSED;
 
         static UpdateKernel defaultKernel() {
@@ -66,7 +69,7 @@ public final class Adadelta extends BaseOptimizer {
     }
 
     public Adadelta(OptimizerOptions options, double rho, double epsilon, TensorMath math, UpdateKernel kernel) {
-        super(options, "adadelta", math);
+        super(options, "adadelta", math, kernel == UpdateKernel.FUSED);
         this.rho = rho;
         this.epsilon = epsilon;
         this.kernel = kernel;

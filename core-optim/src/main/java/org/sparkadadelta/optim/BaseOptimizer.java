@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkadadelta.optim.schedules.LearningRateSchedule;
+import org.sparkadadelta.optim.tensor.FusedLoops;
 import org.sparkadadelta.optim.tensor.TensorMath;
 
 /**
@@ -38,6 +39,7 @@ public abstract class BaseOptimizer implements Optimizer {
     private final String name;
     protected final TensorMath math;
     private final Scratch scratch;
+    private final FusedLoops fused;
     private final GradientClipping clipping;
     private final WeightDecay weightDecay;
     private final Variable iteration;
@@ -52,12 +54,21 @@ public abstract class BaseOptimizer implements Optimizer {
     private WarningListener warnings = WarningListener.LOG;
 
     protected BaseOptimizer(OptimizerOptions options, String defaultName, TensorMath math) {
+        this(options, defaultName, math, false);
+    }
+
+    /**
+     * @param fusedLoops run weight decay, EMA and norm clipping as single Java loops ({@link FusedLoops})
+     *                   instead of {@code math}'s ops, wherever the arrays allow it (same bits)
+     */
+    protected BaseOptimizer(OptimizerOptions options, String defaultName, TensorMath math, boolean fusedLoops) {
         this.options = options;
         this.name = options.name() != null ? options.name() : KerasNames.unique(defaultName);
         this.math = math;
         this.scratch = new Scratch(math);
-        this.clipping = GradientClipping.of(options, math, scratch);
-        this.weightDecay = new WeightDecay(options.weightDecay(), math, scratch);
+        this.fused = fusedLoops ? new FusedLoops() : null;
+        this.clipping = GradientClipping.of(options, math, scratch, fused);
+        this.weightDecay = new WeightDecay(options.weightDecay(), math, scratch, fused);
         this.iteration = new Variable("iteration", name + "/iteration", Nd4j.scalar(DataType.INT, 0));
         state.add(new OptimizerVariable(iteration, "iteration", null));
         setLearningRateInternal(options.learningRate());
@@ -138,7 +149,7 @@ public abstract class BaseOptimizer implements Optimizer {
         try {
             if (options.useEma()) {
                 movingAverage = new MovingAverage(options.emaMomentum(), options.overwritePeriod(),
-                        slotsFor(vars, "average"), math, scratch);
+                        slotsFor(vars, "average"), math, scratch, fused);
             }
             if (options.accumulationPeriod() > 0) {
                 accumulator = new GradientAccumulator(options.accumulationPeriod(),

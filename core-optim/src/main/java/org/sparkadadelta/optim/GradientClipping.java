@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkadadelta.optim.tensor.FusedLoops;
 import org.sparkadadelta.optim.tensor.Precision;
 import org.sparkadadelta.optim.tensor.TensorMath;
 
@@ -18,26 +19,29 @@ final class GradientClipping {
     private final double threshold;
     private final TensorMath math;
     private final Scratch scratch;
+    private final FusedLoops fused;
 
-    private GradientClipping(Mode mode, double threshold, TensorMath math, Scratch scratch) {
+    private GradientClipping(Mode mode, double threshold, TensorMath math, Scratch scratch, FusedLoops fused) {
         this.mode = mode;
         this.threshold = threshold;
         this.math = math;
         this.scratch = scratch;
+        this.fused = fused;
     }
 
-    static GradientClipping of(OptimizerOptions options, TensorMath math, Scratch scratch) {
+    /** @param fused single loops for norm clipping, or null for {@code math}'s ops */
+    static GradientClipping of(OptimizerOptions options, TensorMath math, Scratch scratch, FusedLoops fused) {
         // Keras tests "value and value > 0" in this order, so the first positive threshold wins.
         if (positive(options.clipnorm())) {
-            return new GradientClipping(Mode.NORM, options.clipnorm(), math, scratch);
+            return new GradientClipping(Mode.NORM, options.clipnorm(), math, scratch, fused);
         }
         if (positive(options.globalClipnorm())) {
-            return new GradientClipping(Mode.GLOBAL_NORM, options.globalClipnorm(), math, scratch);
+            return new GradientClipping(Mode.GLOBAL_NORM, options.globalClipnorm(), math, scratch, fused);
         }
         if (positive(options.clipvalue())) {
-            return new GradientClipping(Mode.VALUE, options.clipvalue(), math, scratch);
+            return new GradientClipping(Mode.VALUE, options.clipvalue(), math, scratch, fused);
         }
-        return new GradientClipping(Mode.NONE, 0, math, scratch);
+        return new GradientClipping(Mode.NONE, 0, math, scratch, fused);
     }
 
     boolean isActive() {
@@ -75,6 +79,10 @@ final class GradientClipping {
         double sumSq = math.sumOfSquares(g);
         double l2 = sumSq > 0 ? p.sqrt(sumSq) : sumSq;
         double denominator = Double.isNaN(l2) ? l2 : Math.max(l2, c);
+        if (fused != null && FusedLoops.supports(g, out)) {
+            fused.multiplyThenDivide(g, c, denominator, out);
+            return;
+        }
         math.multiply(g, c, out);
         math.divide(out, denominator, out);
     }

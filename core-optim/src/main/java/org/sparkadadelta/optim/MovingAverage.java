@@ -2,6 +2,7 @@ package org.sparkadadelta.optim;
 
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkadadelta.optim.tensor.FusedLoops;
 import org.sparkadadelta.optim.tensor.Precision;
 import org.sparkadadelta.optim.tensor.TensorMath;
 
@@ -16,13 +17,17 @@ final class MovingAverage {
     private final List<Variable> averages;
     private final TensorMath math;
     private final Scratch scratch;
+    private final FusedLoops fused;
 
-    MovingAverage(double momentum, int overwritePeriod, List<Variable> averages, TensorMath math, Scratch scratch) {
+    /** @param fused a single loop per variable, or null for {@code math}'s ops */
+    MovingAverage(double momentum, int overwritePeriod, List<Variable> averages, TensorMath math, Scratch scratch,
+            FusedLoops fused) {
         this.momentum = momentum;
         this.overwritePeriod = overwritePeriod;
         this.averages = averages;
         this.math = math;
         this.scratch = scratch;
+        this.fused = fused;
     }
 
     /**
@@ -37,6 +42,10 @@ final class MovingAverage {
             // 1 - m is float arithmetic on the rounded m, unlike Adadelta's 1 - rho.
             double m = p.multiply(iterations != 0 ? 1.0 : 0.0, p.round(momentum));
             double oneMinusM = p.subtract(1.0, m);
+            if (fused != null && FusedLoops.supports(avg.value(), v.value())) {
+                fused.average(avg.value(), v.value(), m, oneMinusM);
+                continue;
+            }
             INDArray share = scratch.get(v, Scratch.Use.TEMP_A);
             math.multiply(v.value(), oneMinusM, share);
             math.multiply(avg.value(), m, avg.value());

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkadadelta.optim.tensor.FusedLoops;
 import org.sparkadadelta.optim.tensor.Precision;
 import org.sparkadadelta.optim.tensor.TensorMath;
 
@@ -23,15 +24,18 @@ final class WeightDecay {
     private final Double factor;
     private final TensorMath math;
     private final Scratch scratch;
+    private final FusedLoops fused;
     private final Set<Variable> excludedVariables = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<String> excludedNames = new LinkedHashSet<>();
     private Pattern excludedNamePattern;
     private final Map<Variable, Boolean> decisions = new IdentityHashMap<>();
 
-    WeightDecay(Double factor, TensorMath math, Scratch scratch) {
+    /** @param fused a single loop per variable, or null for {@code math}'s ops */
+    WeightDecay(Double factor, TensorMath math, Scratch scratch, FusedLoops fused) {
         this.factor = factor;
         this.math = math;
         this.scratch = scratch;
+        this.fused = fused;
     }
 
     void exclude(Collection<Variable> variables, Collection<String> names) {
@@ -55,6 +59,10 @@ final class WeightDecay {
         for (Variable v : variables) {
             if (isDecayed(v)) {
                 double lr = v.precision().round(learningRate);
+                if (fused != null && FusedLoops.supports(v.value(), v.value())) {
+                    fused.decay(v.value(), wd, lr);
+                    continue;
+                }
                 INDArray decay = scratch.get(v, Scratch.Use.TEMP_A);
                 math.multiply(v.value(), wd, decay);
                 math.multiply(decay, lr, decay);
