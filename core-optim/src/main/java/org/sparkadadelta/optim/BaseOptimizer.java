@@ -163,12 +163,17 @@ public abstract class BaseOptimizer implements Optimizer {
         }
     }
 
-    /** The working arrays every step needs, so that the first step does not create them. */
+    /**
+     * The working arrays every step needs, so that the first step does not create them. The fused loops
+     * need no temporaries (arrays they cannot run on get theirs on first use).
+     */
     private void reserveScratch(List<Variable> vars) {
         boolean gradientIsRewritten = options.lossScaleFactor() != null || accumulator != null || clipping.isActive();
         for (Variable v : vars) {
-            scratch.get(v, Scratch.Use.TEMP_A);
-            scratch.get(v, Scratch.Use.TEMP_B);
+            if (fused == null) {
+                scratch.get(v, Scratch.Use.TEMP_A);
+                scratch.get(v, Scratch.Use.TEMP_B);
+            }
             if (gradientIsRewritten) {
                 scratch.get(v, Scratch.Use.GRADIENT);
             }
