@@ -12,30 +12,24 @@ import java.nio.FloatBuffer;
  * {@code ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7))}, then the remainder left to right; larger blocks split at a
  * multiple of 8 near the middle and add the two halves' sums.
  *
- * <p>The terms come from a {@link Terms} source; the sums of squares of off-heap tensors read their
- * buffers where they lie, each square rounded in the tensor's dtype.
+ * <p>{@link #sum(double[], Precision)} is the reference; the sums of squares of off-heap tensors follow the
+ * same tree over their buffers, where they lie, each square rounded in the tensor's dtype.
  */
 public final class PairwiseSum {
     private static final int BLOCK = 128;
     private static final int LANES = 8;
 
-    /** The {@code i}-th term of a sum, already rounded to the sum's precision. */
-    @FunctionalInterface
-    interface Terms {
-        double at(int i);
-    }
-
     private PairwiseSum() {
     }
 
     public static double sum(double[] values, Precision precision) {
-        return sum(i -> values[i], 0, values.length, precision);
+        return sum(values, 0, values.length, precision);
     }
 
     /**
      * {@code sum(x*x)} over a float32 buffer: each square rounded to float32, summed in float32 (Java's
-     * float {@code +} rounds once, like {@link Precision#add}). The same tree as {@link #sum(Terms, int, int,
-     * Precision)}, specialized because it runs over every gradient element: each leaf block is copied in bulk
+     * float {@code +} rounds once, like {@link Precision#add}). The same tree as {@link #sum(double[], Precision)},
+     * specialized because it runs over every gradient element: each leaf block is copied in bulk
      * into a heap array and its eight lanes are plain locals.
      */
     static double sumOfSquares(FloatBuffer values) {
@@ -133,47 +127,32 @@ public final class PairwiseSum {
         return res;
     }
 
-    static double sum(Terms a, int from, int n, Precision p) {
+    static double sum(double[] a, int from, int n, Precision p) {
         if (n < LANES) {
             double res = 0.0;
             for (int i = 0; i < n; i++) {
-                res = p.add(res, a.at(from + i));
+                res = p.add(res, a[from + i]);
             }
             return res;
         }
         if (n <= BLOCK) {
-            return block(a, from, n, p);
+            double[] r = new double[LANES];
+            System.arraycopy(a, from, r, 0, LANES);
+            int full = n - n % LANES;
+            for (int i = LANES; i < full; i += LANES) {
+                for (int j = 0; j < LANES; j++) {
+                    r[j] = p.add(r[j], a[from + i + j]);
+                }
+            }
+            double res = p.add(p.add(p.add(r[0], r[1]), p.add(r[2], r[3])),
+                    p.add(p.add(r[4], r[5]), p.add(r[6], r[7])));
+            for (int i = full; i < n; i++) {
+                res = p.add(res, a[from + i]);
+            }
+            return res;
         }
         int half = n / 2;
         half -= half % LANES;
         return p.add(sum(a, from, half, p), sum(a, from + half, n - half, p));
-    }
-
-    /** 8 to 128 terms: eight interleaved partial sums (locals, not an array: this runs once per block). */
-    private static double block(Terms a, int from, int n, Precision p) {
-        double r0 = a.at(from);
-        double r1 = a.at(from + 1);
-        double r2 = a.at(from + 2);
-        double r3 = a.at(from + 3);
-        double r4 = a.at(from + 4);
-        double r5 = a.at(from + 5);
-        double r6 = a.at(from + 6);
-        double r7 = a.at(from + 7);
-        int full = n - n % LANES;
-        for (int i = from + LANES; i < from + full; i += LANES) {
-            r0 = p.add(r0, a.at(i));
-            r1 = p.add(r1, a.at(i + 1));
-            r2 = p.add(r2, a.at(i + 2));
-            r3 = p.add(r3, a.at(i + 3));
-            r4 = p.add(r4, a.at(i + 4));
-            r5 = p.add(r5, a.at(i + 5));
-            r6 = p.add(r6, a.at(i + 6));
-            r7 = p.add(r7, a.at(i + 7));
-        }
-        double res = p.add(p.add(p.add(r0, r1), p.add(r2, r3)), p.add(p.add(r4, r5), p.add(r6, r7)));
-        for (int i = from + full; i < from + n; i++) {
-            res = p.add(res, a.at(i));
-        }
-        return res;
     }
 }
