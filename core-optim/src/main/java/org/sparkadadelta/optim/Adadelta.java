@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkadadelta.optim.config.KerasArguments;
+import org.sparkadadelta.optim.tensor.FusedAdadeltaUpdate;
 import org.sparkadadelta.optim.tensor.Nd4jTensorMath;
 import org.sparkadadelta.optim.tensor.Precision;
 import org.sparkadadelta.optim.tensor.TensorMath;
@@ -29,8 +30,28 @@ public final class Adadelta extends BaseOptimizer {
     public static final double DEFAULT_RHO = 0.95;
     public static final double DEFAULT_EPSILON = 1e-7;
 
+    /**
+     * How the update rule runs; both give the same bits. {@code -Dspark-adadelta.adadelta.kernel=fused}
+     * changes the default (for running the parity suites on the fused loop).
+     */
+    public enum UpdateKernel {
+        /** A dozen in-place {@link TensorMath} ops (ND4J's native kernels by default). */
+        TENSOR_OPS,
+        /**
+         * One Java loop over the variable's and slots' off-heap memory ({@link FusedAdadeltaUpdate}); weight
+         * decay, EMA and norm clipping also run as single loops ({@link org.sparkadadelta.optim.tensor.FusedLoops}).
+         */
+        FUSED;
+
+        static UpdateKernel defaultKernel() {
+            return "fused".equals(System.getProperty("spark-adadelta.adadelta.kernel")) ? FUSED : TENSOR_OPS;
+        }
+    }
+
     private final double rho;
     private final double epsilon;
+    private final UpdateKernel kernel;
+    private final FusedAdadeltaUpdate fused = new FusedAdadeltaUpdate();
     private final List<Variable> accumulatedGrads = new ArrayList<>();
     private final List<Variable> accumulatedDeltas = new ArrayList<>();
 
@@ -44,9 +65,14 @@ public final class Adadelta extends BaseOptimizer {
     }
 
     public Adadelta(OptimizerOptions options, double rho, double epsilon, TensorMath math) {
-        super(options, "adadelta", math);
+        this(options, rho, epsilon, math, UpdateKernel.defaultKernel());
+    }
+
+    public Adadelta(OptimizerOptions options, double rho, double epsilon, TensorMath math, UpdateKernel kernel) {
+        super(options, "adadelta", math, kernel == UpdateKernel.FUSED);
         this.rho = rho;
         this.epsilon = epsilon;
+        this.kernel = kernel;
     }
 
     /**
@@ -73,6 +99,10 @@ public final class Adadelta extends BaseOptimizer {
         return epsilon;
     }
 
+    public UpdateKernel updateKernel() {
+        return kernel;
+    }
+
     @Override
     public String kerasClassName() {
         return "Adadelta";
@@ -92,17 +122,43 @@ public final class Adadelta extends BaseOptimizer {
         Variable eg = accumulatedGrads.get(i);
         Variable edx = accumulatedDeltas.get(i);
         Precision p = variable.precision();
-        INDArray g = gradient.dataType() == p.dataType() ? gradient : math.cast(gradient, p);
+        INDArray g = gradient;
+        if (gradient.dataType() != p.dataType()) {
+            g = scratch().get(variable, Scratch.Use.CAST_GRADIENT);
+            math.assign(g, gradient);
+        }
         double lr = p.round(learningRate);
+        if (kernel == UpdateKernel.FUSED && FusedAdadeltaUpdate.supports(g, eg.value(), edx.value(), variable.value())) {
+            fused.apply(g, eg.value(), edx.value(), variable.value(), rho, epsilon, lr);
+            return;
+        }
         double oneMinusRho = 1 - rho;
+        // Everything in place: the slots and the variable are updated where they lie, and the two
+        // temporaries are the variable's scratch arrays (a holds squares and rmsGrad, b rmsDelta and delta).
+        INDArray a = scratch().get(variable, Scratch.Use.TEMP_A);
+        INDArray b = scratch().get(variable, Scratch.Use.TEMP_B);
+        INDArray egv = eg.value();
+        INDArray edxv = edx.value();
 
-        eg.assign(math.add(math.multiply(eg.value(), rho), math.multiply(math.multiply(g, g), oneMinusRho)));
-        INDArray rmsDelta = math.sqrt(math.add(edx.value(), epsilon));
-        INDArray rmsGrad = math.sqrt(math.add(eg.value(), epsilon));
-        INDArray delta = math.negate(math.divide(math.multiply(rmsDelta, g), rmsGrad));
-        edx.assign(math.add(math.multiply(edx.value(), rho),
-                math.multiply(math.multiply(delta, delta), oneMinusRho)));
-        variable.assign(math.add(variable.value(), math.multiply(delta, lr)));
+        accumulate(egv, g, g, oneMinusRho, a);
+        math.add(edxv, epsilon, b);
+        math.sqrt(b, b);
+        math.add(egv, epsilon, a);
+        math.sqrt(a, a);
+        math.multiply(b, g, b);
+        math.divide(b, a, b);
+        math.negate(b, b);
+        accumulate(edxv, b, b, oneMinusRho, a);
+        math.multiply(b, lr, b);
+        math.add(variable.value(), b, variable.value());
+    }
+
+    /** {@code avg := rho*avg + (1-rho)*(x*y)}, with {@code tmp} for the second term. */
+    private void accumulate(INDArray avg, INDArray x, INDArray y, double oneMinusRho, INDArray tmp) {
+        math.multiply(x, y, tmp);
+        math.multiply(tmp, oneMinusRho, tmp);
+        math.multiply(avg, rho, avg);
+        math.add(avg, tmp, avg);
     }
 
     @Override
@@ -118,6 +174,7 @@ public final class Adadelta extends BaseOptimizer {
         private double rho = DEFAULT_RHO;
         private double epsilon = DEFAULT_EPSILON;
         private TensorMath math = Nd4jTensorMath.INSTANCE;
+        private UpdateKernel kernel = UpdateKernel.defaultKernel();
 
         private Builder() {
             super(DEFAULT_LEARNING_RATE);
@@ -139,8 +196,14 @@ public final class Adadelta extends BaseOptimizer {
             return this;
         }
 
+        /** The update rule's implementation; {@link UpdateKernel#TENSOR_OPS} unless the system property says. */
+        public Builder updateKernel(UpdateKernel value) {
+            this.kernel = value;
+            return this;
+        }
+
         public Adadelta build() {
-            return new Adadelta(baseOptions(), rho, epsilon, math);
+            return new Adadelta(baseOptions(), rho, epsilon, math, kernel);
         }
     }
 }

@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkadadelta.optim.schedules.LearningRateSchedule;
+import org.sparkadadelta.optim.tensor.FusedLoops;
 import org.sparkadadelta.optim.tensor.TensorMath;
 
 /**
@@ -37,6 +38,8 @@ public abstract class BaseOptimizer implements Optimizer {
     private OptimizerOptions options;
     private final String name;
     protected final TensorMath math;
+    private final Scratch scratch;
+    private final FusedLoops fused;
     private final GradientClipping clipping;
     private final WeightDecay weightDecay;
     private final Variable iteration;
@@ -51,11 +54,21 @@ public abstract class BaseOptimizer implements Optimizer {
     private WarningListener warnings = WarningListener.LOG;
 
     protected BaseOptimizer(OptimizerOptions options, String defaultName, TensorMath math) {
+        this(options, defaultName, math, false);
+    }
+
+    /**
+     * @param fusedLoops run weight decay, EMA and norm clipping as single Java loops ({@link FusedLoops})
+     *                   instead of {@code math}'s ops, wherever the arrays allow it (same bits)
+     */
+    protected BaseOptimizer(OptimizerOptions options, String defaultName, TensorMath math, boolean fusedLoops) {
         this.options = options;
         this.name = options.name() != null ? options.name() : KerasNames.unique(defaultName);
         this.math = math;
-        this.clipping = GradientClipping.of(options, math);
-        this.weightDecay = new WeightDecay(options.weightDecay(), math);
+        this.scratch = new Scratch(math);
+        this.fused = fusedLoops ? new FusedLoops() : null;
+        this.clipping = GradientClipping.of(options, math, scratch, fused);
+        this.weightDecay = new WeightDecay(options.weightDecay(), math, scratch, fused);
         this.iteration = new Variable("iteration", name + "/iteration", Nd4j.scalar(DataType.INT, 0));
         state.add(new OptimizerVariable(iteration, "iteration", null));
         setLearningRateInternal(options.learningRate());
@@ -92,6 +105,11 @@ public abstract class BaseOptimizer implements Optimizer {
         Variable slot = new Variable(slotName, buildScope + "/" + slotName, zeros);
         state.add(new OptimizerVariable(slot, role, variable));
         return slot;
+    }
+
+    /** The working arrays of this optimizer's variables (created at build time, reused every step). */
+    final Scratch scratch() {
+        return scratch;
     }
 
     /** The position of a model variable in the build order. */
@@ -131,16 +149,34 @@ public abstract class BaseOptimizer implements Optimizer {
         try {
             if (options.useEma()) {
                 movingAverage = new MovingAverage(options.emaMomentum(), options.overwritePeriod(),
-                        slotsFor(vars, "average"), math);
+                        slotsFor(vars, "average"), math, scratch, fused);
             }
             if (options.accumulationPeriod() > 0) {
                 accumulator = new GradientAccumulator(options.accumulationPeriod(),
-                        slotsFor(vars, "gradient_accumulator"), math);
+                        slotsFor(vars, "gradient_accumulator"), math, scratch);
             }
             trainableVariables = vars;
             createSlots(vars);
+            reserveScratch(vars);
         } finally {
             buildScope = null;
+        }
+    }
+
+    /**
+     * The working arrays every step needs, so that the first step does not create them. The fused loops
+     * need no temporaries (arrays they cannot run on get theirs on first use).
+     */
+    private void reserveScratch(List<Variable> vars) {
+        boolean gradientIsRewritten = options.lossScaleFactor() != null || accumulator != null || clipping.isActive();
+        for (Variable v : vars) {
+            if (fused == null) {
+                scratch.get(v, Scratch.Use.TEMP_A);
+                scratch.get(v, Scratch.Use.TEMP_B);
+            }
+            if (gradientIsRewritten) {
+                scratch.get(v, Scratch.Use.GRADIENT);
+            }
         }
     }
 
@@ -242,7 +278,7 @@ public abstract class BaseOptimizer implements Optimizer {
     private void applyPresent(List<INDArray> grads, List<Variable> vars) {
         long raw = rawIterations();
         if (options.lossScaleFactor() != null) {
-            grads = divideAll(grads, options.lossScaleFactor());
+            grads = divideAll(grads, vars, options.lossScaleFactor());
         }
         double lr = learningRateValue();
         if (accumulator == null) {
@@ -250,7 +286,7 @@ public abstract class BaseOptimizer implements Optimizer {
         } else {
             int[] indices = vars.stream().mapToInt(this::indexOf).toArray();
             if (accumulator.isUpdateStep(raw)) {
-                update(accumulator.averaged(grads, indices), vars, lr);
+                update(accumulator.averaged(grads, vars, indices), vars, lr);
                 accumulator.reset();
             } else {
                 accumulator.add(grads, indices);
@@ -263,17 +299,21 @@ public abstract class BaseOptimizer implements Optimizer {
     }
 
     private void update(List<INDArray> grads, List<Variable> vars, double lr) {
-        List<INDArray> clipped = clipping.clip(grads);
+        List<INDArray> clipped = clipping.clip(grads, vars);
         weightDecay.apply(vars, lr);
         for (int i = 0; i < vars.size(); i++) {
             updateStep(clipped.get(i), vars.get(i), lr);
         }
     }
 
-    private List<INDArray> divideAll(List<INDArray> grads, double divisor) {
+    /** {@code g / divisor} into each variable's working gradient (the caller's gradients stay untouched). */
+    private List<INDArray> divideAll(List<INDArray> grads, List<Variable> vars, double divisor) {
         List<INDArray> out = new ArrayList<>(grads.size());
-        for (INDArray g : grads) {
-            out.add(math.divide(g, divisor));
+        for (int i = 0; i < grads.size(); i++) {
+            INDArray g = grads.get(i);
+            INDArray unscaled = scratch.get(vars.get(i), Scratch.Use.GRADIENT, TensorMath.precisionOf(g));
+            math.divide(g, divisor, unscaled);
+            out.add(unscaled);
         }
         return out;
     }

@@ -3,6 +3,7 @@ package org.sparkadadelta.optim;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkadadelta.optim.tensor.Precision;
 import org.sparkadadelta.optim.tensor.TensorMath;
 
 /**
@@ -13,11 +14,13 @@ final class GradientAccumulator {
     private final int period;
     private final List<Variable> sums;
     private final TensorMath math;
+    private final Scratch scratch;
 
-    GradientAccumulator(int period, List<Variable> sums, TensorMath math) {
+    GradientAccumulator(int period, List<Variable> sums, TensorMath math, Scratch scratch) {
         this.period = period;
         this.sums = sums;
         this.math = math;
+        this.scratch = scratch;
     }
 
     int period() {
@@ -29,19 +32,28 @@ final class GradientAccumulator {
         return (rawIterations + 1) % period == 0;
     }
 
-    /** {@code (g_i + sum_i) / N} for the given variable indices. */
-    List<INDArray> averaged(List<INDArray> grads, int[] indices) {
+    /**
+     * {@code (g_i + sum_i) / N} for the given variable indices, into each variable's working gradient in
+     * the sum's precision (the wider of the two).
+     */
+    List<INDArray> averaged(List<INDArray> grads, List<Variable> vars, int[] indices) {
         List<INDArray> out = new ArrayList<>(grads.size());
         for (int k = 0; k < grads.size(); k++) {
-            out.add(math.divide(math.add(grads.get(k), sums.get(indices[k]).value()), period));
+            INDArray g = grads.get(k);
+            INDArray sum = sums.get(indices[k]).value();
+            Precision p = Precision.wider(TensorMath.precisionOf(g), TensorMath.precisionOf(sum));
+            INDArray average = scratch.get(vars.get(k), Scratch.Use.GRADIENT, p);
+            math.add(g, sum, average);
+            math.divide(average, period, average);
+            out.add(average);
         }
         return out;
     }
 
     void add(List<INDArray> grads, int[] indices) {
         for (int k = 0; k < grads.size(); k++) {
-            Variable sum = sums.get(indices[k]);
-            sum.assign(math.add(grads.get(k), sum.value()));
+            INDArray sum = sums.get(indices[k]).value();
+            math.add(grads.get(k), sum, sum);
         }
     }
 

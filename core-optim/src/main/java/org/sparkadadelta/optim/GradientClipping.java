@@ -2,7 +2,9 @@ package org.sparkadadelta.optim;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkadadelta.optim.tensor.FusedLoops;
 import org.sparkadadelta.optim.tensor.Precision;
 import org.sparkadadelta.optim.tensor.TensorMath;
 
@@ -16,39 +18,52 @@ final class GradientClipping {
     private final Mode mode;
     private final double threshold;
     private final TensorMath math;
+    private final Scratch scratch;
+    private final FusedLoops fused;
 
-    private GradientClipping(Mode mode, double threshold, TensorMath math) {
+    private GradientClipping(Mode mode, double threshold, TensorMath math, Scratch scratch, FusedLoops fused) {
         this.mode = mode;
         this.threshold = threshold;
         this.math = math;
+        this.scratch = scratch;
+        this.fused = fused;
     }
 
-    static GradientClipping of(OptimizerOptions options, TensorMath math) {
+    /** @param fused single loops for norm clipping, or null for {@code math}'s ops */
+    static GradientClipping of(OptimizerOptions options, TensorMath math, Scratch scratch, FusedLoops fused) {
         // Keras tests "value and value > 0" in this order, so the first positive threshold wins.
         if (positive(options.clipnorm())) {
-            return new GradientClipping(Mode.NORM, options.clipnorm(), math);
+            return new GradientClipping(Mode.NORM, options.clipnorm(), math, scratch, fused);
         }
         if (positive(options.globalClipnorm())) {
-            return new GradientClipping(Mode.GLOBAL_NORM, options.globalClipnorm(), math);
+            return new GradientClipping(Mode.GLOBAL_NORM, options.globalClipnorm(), math, scratch, fused);
         }
         if (positive(options.clipvalue())) {
-            return new GradientClipping(Mode.VALUE, options.clipvalue(), math);
+            return new GradientClipping(Mode.VALUE, options.clipvalue(), math, scratch, fused);
         }
-        return new GradientClipping(Mode.NONE, 0, math);
+        return new GradientClipping(Mode.NONE, 0, math, scratch, fused);
+    }
+
+    boolean isActive() {
+        return mode != Mode.NONE;
     }
 
     private static boolean positive(Double value) {
         return value != null && value > 0;
     }
 
-    List<INDArray> clip(List<INDArray> grads) {
+    /**
+     * The clipped gradients, each written into its variable's working gradient (which may already hold
+     * it: clipping reads every element before writing it).
+     */
+    List<INDArray> clip(List<INDArray> grads, List<Variable> vars) {
         switch (mode) {
             case NORM:
-                return map(grads, this::clipByNorm);
+                return map(grads, vars, this::clipByNorm);
             case GLOBAL_NORM:
-                return clipByGlobalNorm(grads);
+                return clipByGlobalNorm(grads, vars);
             case VALUE:
-                return map(grads, g -> math.clip(g, -threshold, threshold));
+                return map(grads, vars, (g, out) -> math.clip(g, -threshold, threshold, out));
             default:
                 return grads;
         }
@@ -58,20 +73,25 @@ final class GradientClipping {
      * {@code (g * c) / max(norm, c)}, applied even below the threshold (so {@code (g*c)/c} may move g by
      * an ulp). The norm of an all-zero tensor is 0 and a NaN anywhere makes the whole tensor NaN.
      */
-    private INDArray clipByNorm(INDArray g) {
+    private void clipByNorm(INDArray g, INDArray out) {
         Precision p = TensorMath.precisionOf(g);
         double c = p.round(threshold);
         double sumSq = math.sumOfSquares(g);
         double l2 = sumSq > 0 ? p.sqrt(sumSq) : sumSq;
         double denominator = Double.isNaN(l2) ? l2 : Math.max(l2, c);
-        return math.divide(math.multiply(g, c), denominator);
+        if (fused != null && FusedLoops.supports(g, out)) {
+            fused.multiplyThenDivide(g, c, denominator, out);
+            return;
+        }
+        math.multiply(g, c, out);
+        math.divide(out, denominator, out);
     }
 
     /**
      * Scales every gradient by {@code c * min(1/norm, 1/c)}, plus {@code norm - norm} so that a non-finite
      * norm turns every gradient NaN. {@code 1/c} is a double divided before rounding, as in Keras.
      */
-    private List<INDArray> clipByGlobalNorm(List<INDArray> grads) {
+    private List<INDArray> clipByGlobalNorm(List<INDArray> grads, List<Variable> vars) {
         Precision p = Precision.FLOAT32;
         for (INDArray g : grads) {
             p = Precision.wider(p, TensorMath.precisionOf(g));
@@ -85,13 +105,16 @@ final class GradientClipping {
         double cap = p.round(1.0 / threshold);
         double smaller = Double.isNaN(inverse) ? inverse : Math.min(inverse, cap);
         double scale = p.add(p.multiply(p.round(threshold), smaller), p.subtract(norm, norm));
-        return map(grads, g -> math.multiply(g, scale));
+        return map(grads, vars, (g, out) -> math.multiply(g, scale, out));
     }
 
-    private static List<INDArray> map(List<INDArray> grads, java.util.function.UnaryOperator<INDArray> f) {
+    private List<INDArray> map(List<INDArray> grads, List<Variable> vars, BiConsumer<INDArray, INDArray> f) {
         List<INDArray> out = new ArrayList<>(grads.size());
-        for (INDArray g : grads) {
-            out.add(f.apply(g));
+        for (int i = 0; i < grads.size(); i++) {
+            INDArray g = grads.get(i);
+            INDArray clipped = scratch.get(vars.get(i), Scratch.Use.GRADIENT, TensorMath.precisionOf(g));
+            f.accept(g, clipped);
+            out.add(clipped);
         }
         return out;
     }

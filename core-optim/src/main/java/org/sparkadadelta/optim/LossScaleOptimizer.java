@@ -1,6 +1,7 @@
 package org.sparkadadelta.optim;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ public final class LossScaleOptimizer implements Optimizer {
     private final double initialScale;
     private final int dynamicGrowthSteps;
     private final TensorMath math;
+    private final Scratch scratch;
     private final List<OptimizerVariable> own = new ArrayList<>();
     private Variable stepCounter;
     private Variable dynamicScale;
@@ -57,6 +59,7 @@ public final class LossScaleOptimizer implements Optimizer {
         this.initialScale = initialScale;
         this.dynamicGrowthSteps = dynamicGrowthSteps;
         this.math = math;
+        this.scratch = new Scratch(math);
         own.add(new OptimizerVariable(new Variable("iteration", this.name + "/iteration",
                 Nd4j.scalar(DataType.INT, 0)), "iteration", null));
         own.add(new OptimizerVariable(new Variable("learning_rate", this.name + "/learning_rate",
@@ -196,11 +199,7 @@ public final class LossScaleOptimizer implements Optimizer {
         }
         if (allFinite(grads)) {
             double scale = dynamicScale();
-            List<INDArray> unscaled = new ArrayList<>(grads.size());
-            for (INDArray g : grads) {
-                unscaled.add(g == null ? null : math.divide(g, scale));
-            }
-            inner.apply(unscaled, variables);
+            inner.apply(unscaled(grads, variables, scale), variables);
             if (stepCounter() == dynamicGrowthSteps - 1) {
                 stepCounter.value().assign(0);
                 dynamicScale.value().assign((float) (scale * 2.0));
@@ -211,6 +210,29 @@ public final class LossScaleOptimizer implements Optimizer {
             stepCounter.value().assign(0);
             dynamicScale.value().assign((float) (dynamicScale() / 2.0));
         }
+    }
+
+    /**
+     * {@code g / scale} for every present gradient, into an array of this optimizer's kept for its variable
+     * (the caller's gradients stay untouched). Gradients that match no variable are left to the inner
+     * optimizer's checks, divided into a new array.
+     */
+    private List<INDArray> unscaled(List<INDArray> grads, List<Variable> variables, double scale) {
+        List<Variable> vars = variables != null ? variables : inner.trainableVariables();
+        List<INDArray> out = new ArrayList<>(grads.size());
+        for (int i = 0; i < grads.size(); i++) {
+            INDArray g = grads.get(i);
+            if (g == null) {
+                out.add(null);
+            } else if (grads.size() == vars.size() && Arrays.equals(g.shape(), vars.get(i).shape())) {
+                INDArray u = scratch.get(vars.get(i), Scratch.Use.GRADIENT, TensorMath.precisionOf(g));
+                math.divide(g, scale, u);
+                out.add(u);
+            } else {
+                out.add(math.divide(g, scale));
+            }
+        }
+        return out;
     }
 
     private boolean allFinite(List<INDArray> grads) {

@@ -1,6 +1,8 @@
 package org.sparkadadelta.optim;
 
 import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkadadelta.optim.tensor.FusedLoops;
 import org.sparkadadelta.optim.tensor.Precision;
 import org.sparkadadelta.optim.tensor.TensorMath;
 
@@ -14,12 +16,18 @@ final class MovingAverage {
     private final int overwritePeriod;
     private final List<Variable> averages;
     private final TensorMath math;
+    private final Scratch scratch;
+    private final FusedLoops fused;
 
-    MovingAverage(double momentum, int overwritePeriod, List<Variable> averages, TensorMath math) {
+    /** @param fused a single loop per variable, or null for {@code math}'s ops */
+    MovingAverage(double momentum, int overwritePeriod, List<Variable> averages, TensorMath math, Scratch scratch,
+            FusedLoops fused) {
         this.momentum = momentum;
         this.overwritePeriod = overwritePeriod;
         this.averages = averages;
         this.math = math;
+        this.scratch = scratch;
+        this.fused = fused;
     }
 
     /**
@@ -34,7 +42,14 @@ final class MovingAverage {
             // 1 - m is float arithmetic on the rounded m, unlike Adadelta's 1 - rho.
             double m = p.multiply(iterations != 0 ? 1.0 : 0.0, p.round(momentum));
             double oneMinusM = p.subtract(1.0, m);
-            avg.assign(math.add(math.multiply(avg.value(), m), math.multiply(v.value(), oneMinusM)));
+            if (fused != null && FusedLoops.supports(avg.value(), v.value())) {
+                fused.average(avg.value(), v.value(), m, oneMinusM);
+                continue;
+            }
+            INDArray share = scratch.get(v, Scratch.Use.TEMP_A);
+            math.multiply(v.value(), oneMinusM, share);
+            math.multiply(avg.value(), m, avg.value());
+            math.add(avg.value(), share, avg.value());
         }
         if (overwritePeriod > 0 && (iterations + 1) % overwritePeriod == 0) {
             copyAveragesInto(variables);

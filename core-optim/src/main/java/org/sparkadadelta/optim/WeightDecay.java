@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkadadelta.optim.tensor.FusedLoops;
 import org.sparkadadelta.optim.tensor.Precision;
 import org.sparkadadelta.optim.tensor.TensorMath;
 
@@ -21,14 +23,19 @@ import org.sparkadadelta.optim.tensor.TensorMath;
 final class WeightDecay {
     private final Double factor;
     private final TensorMath math;
+    private final Scratch scratch;
+    private final FusedLoops fused;
     private final Set<Variable> excludedVariables = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<String> excludedNames = new LinkedHashSet<>();
     private Pattern excludedNamePattern;
     private final Map<Variable, Boolean> decisions = new IdentityHashMap<>();
 
-    WeightDecay(Double factor, TensorMath math) {
+    /** @param fused a single loop per variable, or null for {@code math}'s ops */
+    WeightDecay(Double factor, TensorMath math, Scratch scratch, FusedLoops fused) {
         this.factor = factor;
         this.math = math;
+        this.scratch = scratch;
+        this.fused = fused;
     }
 
     void exclude(Collection<Variable> variables, Collection<String> names) {
@@ -52,7 +59,14 @@ final class WeightDecay {
         for (Variable v : variables) {
             if (isDecayed(v)) {
                 double lr = v.precision().round(learningRate);
-                v.assign(math.subtract(v.value(), math.multiply(math.multiply(v.value(), wd), lr)));
+                if (fused != null && FusedLoops.supports(v.value(), v.value())) {
+                    fused.decay(v.value(), wd, lr);
+                    continue;
+                }
+                INDArray decay = scratch.get(v, Scratch.Use.TEMP_A);
+                math.multiply(v.value(), wd, decay);
+                math.multiply(decay, lr, decay);
+                math.subtract(v.value(), decay, v.value());
             }
         }
     }

@@ -11,6 +11,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code 1 - rho} in double and pass them here. Mixed float32/float64 operands are widened (exactly) to
  * float64 first. Methods returning {@link INDArray} allocate a new array and never modify their inputs.
  *
+ * <p>The {@code void} variants write into {@code out} instead, so that a step can run on arrays created
+ * once: {@code out} has the operands' shape, may be one of them (in place), and holds the result rounded
+ * once in the operation's dtype (the wider operand's; if {@code out} is narrower, the result is rounded
+ * again into it, as {@code assign} would). They give exactly the values of their allocating twins.
+ *
  * <p>Kept small on purpose: it is the seam where a faster backend can be dropped in and measured
  * against {@link Nd4jTensorMath}.
  */
@@ -35,6 +40,26 @@ public interface TensorMath {
 
     /** {@code min(max(a, lo), hi)} with NaN kept NaN, as {@code numpy.clip} does. */
     INDArray clip(INDArray a, double lo, double hi);
+
+    void add(INDArray a, INDArray b, INDArray out);
+
+    void subtract(INDArray a, INDArray b, INDArray out);
+
+    void multiply(INDArray a, INDArray b, INDArray out);
+
+    void divide(INDArray a, INDArray b, INDArray out);
+
+    void add(INDArray a, double scalar, INDArray out);
+
+    void multiply(INDArray a, double scalar, INDArray out);
+
+    void divide(INDArray a, double scalar, INDArray out);
+
+    void sqrt(INDArray a, INDArray out);
+
+    void negate(INDArray a, INDArray out);
+
+    void clip(INDArray a, double lo, double hi, INDArray out);
 
     /** {@code sum(a*a)}: each square rounded, then summed in numpy's pairwise order ({@link PairwiseSum}). */
     double sumOfSquares(INDArray a);

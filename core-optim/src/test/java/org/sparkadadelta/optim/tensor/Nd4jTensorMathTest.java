@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The kernel contract bit-exactness rests on: every ND4J op rounds once, in the tensor's dtype, exactly
@@ -110,6 +111,82 @@ class Nd4jTensorMathTest {
         MATH.negate(a);
         MATH.clip(a, 0, 1);
         assertEquals(copy, a);
+    }
+
+    /** The into-{@code out} kernels give their allocating twins' bits, into a fresh array and in place. */
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void intoResultVariantsEqualTheAllocatingOnesAlsoInPlace(Precision p) {
+        double[] x = values(p, 5);
+        double[] y = values(p, 6);
+        INDArray a = tensor(x, p);
+        INDArray b = tensor(y, p);
+        sameBits(MATH.add(a, b), into(a, out -> MATH.add(a, b, out)), inPlace(a, t -> MATH.add(t, b, t)));
+        sameBits(MATH.subtract(a, b), into(a, out -> MATH.subtract(a, b, out)),
+                inPlace(a, t -> MATH.subtract(t, b, t)));
+        sameBits(MATH.multiply(a, b), into(a, out -> MATH.multiply(a, b, out)),
+                inPlace(b, t -> MATH.multiply(a, t, t)));
+        sameBits(MATH.divide(a, b), into(a, out -> MATH.divide(a, b, out)), inPlace(b, t -> MATH.divide(a, t, t)));
+        sameBits(MATH.multiply(a, a), into(a, out -> MATH.multiply(a, a, out)), inPlace(a, t -> MATH.multiply(t, t, t)));
+        for (double s : new double[] {1 - 0.95, 1e-7, Double.NaN, Double.POSITIVE_INFINITY}) {
+            sameBits(MATH.add(a, s), into(a, out -> MATH.add(a, s, out)), inPlace(a, t -> MATH.add(t, s, t)));
+            sameBits(MATH.multiply(a, s), into(a, out -> MATH.multiply(a, s, out)),
+                    inPlace(a, t -> MATH.multiply(t, s, t)));
+            sameBits(MATH.divide(a, s), into(a, out -> MATH.divide(a, s, out)), inPlace(a, t -> MATH.divide(t, s, t)));
+        }
+        sameBits(MATH.sqrt(a), into(a, out -> MATH.sqrt(a, out)), inPlace(a, t -> MATH.sqrt(t, t)));
+        sameBits(MATH.negate(a), into(a, out -> MATH.negate(a, out)), inPlace(a, t -> MATH.negate(t, t)));
+        sameBits(MATH.clip(a, -0.5, 2.0), into(a, out -> MATH.clip(a, -0.5, 2.0, out)),
+                inPlace(a, t -> MATH.clip(t, -0.5, 2.0, t)));
+    }
+
+    @Test
+    void intoResultVariantsWidenMixedOperandsAndRoundIntoANarrowerResult() {
+        INDArray f = Nd4j.createFromArray(0.1f, 3f);
+        INDArray d = Nd4j.createFromArray(0.2, 1e-30);
+        INDArray wide = Nd4j.zeros(DataType.DOUBLE, 2);
+        MATH.add(f, d, wide);
+        assertEquals(MATH.add(f, d), wide);
+        INDArray narrow = Nd4j.zeros(DataType.FLOAT, 2);
+        MATH.multiply(d, f, narrow);
+        assertEquals(MATH.multiply(d, f).castTo(DataType.FLOAT), narrow);
+    }
+
+    /** The in-place sum of squares reads views, offsets and F-ordered arrays in numpy's C order. */
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void sumOfSquaresReadsViewsInCOrderLikeAHeapCopy(Precision p) {
+        INDArray m = tensor(values(p, 7), p).reshape('c', new long[] {100, 200});
+        INDArray[] cases = {m, m.getRow(37), m.get(NDArrayIndex.interval(10, 60), NDArrayIndex.all()),
+                m.getColumn(3), m.dup('f'), m.reshape('c', new long[] {20_000}).get(NDArrayIndex.interval(123, 19_000)),
+                Nd4j.scalar(p.dataType(), 3.0)};
+        for (INDArray a : cases) {
+            double heap = PairwiseSum.sum(a.mul(a).reshape('c', new long[] {a.length()}).toDoubleVector(), p);
+            assertBits(p, heap, MATH.sumOfSquares(a), "shape " + java.util.Arrays.toString(a.shape()));
+        }
+    }
+
+    private static INDArray into(INDArray like, java.util.function.Consumer<INDArray> op) {
+        INDArray out = like.ulike();
+        op.accept(out);
+        return out;
+    }
+
+    private static INDArray inPlace(INDArray operand, java.util.function.Consumer<INDArray> op) {
+        INDArray t = operand.dup();
+        op.accept(t);
+        return t;
+    }
+
+    private static void sameBits(INDArray expected, INDArray... actual) {
+        double[] e = expected.toDoubleVector();
+        for (INDArray a : actual) {
+            assertEquals(expected.dataType(), a.dataType());
+            double[] got = a.toDoubleVector();
+            for (int i = 0; i < e.length; i++) {
+                assertBits(TensorMath.precisionOf(expected), e[i], got[i], "element " + i);
+            }
+        }
     }
 
     private static double[] values(Precision p, long seed) {

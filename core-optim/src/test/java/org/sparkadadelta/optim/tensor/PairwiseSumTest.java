@@ -46,4 +46,28 @@ class PairwiseSumTest {
     void emptyIsZero() {
         assertEquals(0.0, PairwiseSum.sum(new double[0], Precision.FLOAT32));
     }
+
+    /** The specialized sums of squares over buffers against the reference tree, at every leaf shape. */
+    @Test
+    void sumsOfSquaresOverBuffersFollowTheReferenceTree() {
+        java.util.Random r = new java.util.Random(11);
+        for (int n : new int[] {0, 1, 7, 8, 9, 15, 16, 127, 128, 129, 130, 255, 256, 300, 1000, 4099}) {
+            float[] f = new float[n];
+            double[] d = new double[n];
+            for (int i = 0; i < n; i++) {
+                f[i] = (float) (r.nextGaussian() * Math.exp(r.nextGaussian() * 4));
+                d[i] = r.nextGaussian() * Math.exp(r.nextGaussian() * 4);
+            }
+            double[] fSquares = new double[n];
+            double[] dSquares = new double[n];
+            for (int i = 0; i < n; i++) {
+                fSquares[i] = f[i] * f[i];
+                dSquares[i] = d[i] * d[i];
+            }
+            assertEquals(PairwiseSum.sum(fSquares, Precision.FLOAT32),
+                    PairwiseSum.sumOfSquares(java.nio.FloatBuffer.wrap(f)), "float32, n=" + n);
+            assertEquals(PairwiseSum.sum(dSquares, Precision.FLOAT64),
+                    PairwiseSum.sumOfSquares(java.nio.DoubleBuffer.wrap(d)), "float64, n=" + n);
+        }
+    }
 }
