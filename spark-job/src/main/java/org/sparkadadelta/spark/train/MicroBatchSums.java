@@ -12,6 +12,13 @@ import org.sparkadadelta.spark.model.GradientSum;
 final class MicroBatchSums implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * What the task results of one job may add up to: each task returns a d-float gradient per micro-batch, and
+     * Spark fails a job whose results exceed {@code spark.driver.maxResultSize} (1 GiB by default); the driver
+     * also holds them until the tree combines them. An eighth of that default leaves room for the rest.
+     */
+    private static final long RESULT_BYTES_PER_JOB = 128L << 20;
+
     private final PartitionTreeSum[] trees;
 
     MicroBatchSums(int partitions, int microBatches) {
@@ -19,6 +26,12 @@ final class MicroBatchSums implements Serializable {
         for (int k = 0; k < microBatches; k++) {
             trees[k] = new PartitionTreeSum(partitions);
         }
+    }
+
+    /** How many micro-batches of {@code parameters} floats one job over {@code partitions} tasks may carry (>= 1). */
+    static long maxMicroBatches(int parameters, int partitions) {
+        long bytesPerMicroBatch = Float.BYTES * (long) Math.max(1, parameters) * Math.max(1, partitions);
+        return Math.max(1, RESULT_BYTES_PER_JOB / bytesPerMicroBatch);
     }
 
     /** Adds partition {@code index}'s sum of micro-batch {@code k}. */

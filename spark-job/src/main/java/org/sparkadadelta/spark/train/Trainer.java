@@ -115,6 +115,8 @@ public final class Trainer {
         long firstStep = 0;
         History history = new History();
         UniformStretch stretch = UniformStretch.of(optimizer);
+        long microBatchesPerJob = MicroBatchSums.maxMicroBatches(network.layout().size(),
+                train.blocks().getNumPartitions());
         if (resumeFrom != null) {
             resumeFrom.requireSameSetup(fingerprint);
             optimizer.build(params.variables());
@@ -140,9 +142,11 @@ public final class Trainer {
                 // divides them again, and skips the step if they overflowed. The loss stays unscaled.
                 float lossScale = (float) optimizer.lossScale();
                 float[] weights = params.snapshot();
-                // The micro-steps up to the next weight or scale change share one Spark job (UniformStretch).
-                int count = (int) (oneJobPerStep ? 1 : stretch.length(Math.min(sampler.stepsPerEpoch() - step,
-                        stepsToNextCheckpoint(globalStep))));
+                // The micro-steps up to the next weight or scale change share one Spark job (UniformStretch),
+                // within the epoch, up to the next checkpoint, and as many as one job's results may carry.
+                long limit = Math.min(Math.min(sampler.stepsPerEpoch() - step, stepsToNextCheckpoint(globalStep)),
+                        microBatchesPerJob);
+                int count = oneJobPerStep ? 1 : (int) stretch.length(limit);
                 spark.setJobDescription(count == 1
                         ? String.format("train epoch %d/%d step %d/%d", epoch + 1, options.epochs(), step + 1,
                                 sampler.stepsPerEpoch())
