@@ -182,7 +182,8 @@ public final class Trainer {
                         saveCheckpoint(globalStep, epoch, step, params, samplerParams, fingerprint, history);
                     }
                     listeners.forEach(l -> l.onStep(record));
-                    // A skipped LossScaleOptimizer step changed the scale: the rest was computed at the old one.
+                    // Gradients computed ahead hold only at the same weights and scale; a LossScaleOptimizer's
+                    // skipped step halves the scale: drop the rest, the next job starts from the new state.
                     if (k + 1 < count && !UniformStretch.unchanged(weights, lossScale, params.snapshot(),
                             (float) optimizer.lossScale())) {
                         break;
