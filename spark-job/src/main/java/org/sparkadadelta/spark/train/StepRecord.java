@@ -11,7 +11,8 @@ import java.io.Serializable;
  * @param loss          mean loss over the batch, before the update
  * @param learningRate  the learning rate the optimizer used for this step
  * @param examples      rows in the batch
- * @param seconds       wall time of the step (aggregation and update)
+ * @param seconds       wall time of the step (aggregation and update); where micro-steps share a Spark job
+ *                      (gradient accumulation), the first of them carries the job's time
  */
 public record StepRecord(long step, int epoch, int stepInEpoch, double loss, double learningRate, long examples,
         double seconds) implements Serializable {

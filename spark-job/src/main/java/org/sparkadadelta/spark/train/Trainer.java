@@ -28,6 +28,10 @@ import org.sparkadadelta.spark.model.Network;
  * of the loss scaled by {@link Optimizer#lossScale()} (shipped in the task closure), as Keras's {@code fit()}
  * differentiates {@code optimizer.scale_loss(loss)}; losses are recorded unscaled. Ends with
  * {@code finalizeVariableValues}, as Keras's {@code fit()} does.
+ *
+ * <p>With gradient accumulation the weights stay put between most micro-steps: the micro-steps up to the
+ * next change of the weights or the loss scale ({@link UniformStretch}) share one Spark job, which returns
+ * each micro-batch's sum, and the driver applies them one by one, exactly as a job per micro-step would.
  */
 public final class Trainer {
     private static final long NOT_A_TRAINING_STEP = -1;
@@ -40,6 +44,7 @@ public final class Trainer {
     private CheckpointStore checkpoints;
     private long checkpointEvery;
     private Map<String, Object> jobConfig = Map.of();
+    private boolean oneJobPerStep;
 
     public Trainer(JavaSparkContext spark, Network network, Optimizer optimizer, TrainingOptions options) {
         this.spark = spark;
@@ -64,6 +69,15 @@ public final class Trainer {
         this.checkpoints = store;
         this.checkpointEvery = everySteps;
         this.jobConfig = jobConfig;
+        return this;
+    }
+
+    /**
+     * Runs one Spark job per micro-step even where several could share one (see {@link UniformStretch}): the
+     * reference the tests compare the shared jobs against, bit for bit.
+     */
+    Trainer oneJobPerStep() {
+        this.oneJobPerStep = true;
         return this;
     }
 
@@ -100,6 +114,9 @@ public final class Trainer {
         int firstEpoch = 0;
         long firstStep = 0;
         History history = new History();
+        UniformStretch stretch = UniformStretch.of(optimizer);
+        long microBatchesPerJob = MicroBatchSums.maxMicroBatches(network.layout().size(),
+                train.blocks().getNumPartitions());
         if (resumeFrom != null) {
             resumeFrom.requireSameSetup(fingerprint);
             optimizer.build(params.variables());
@@ -117,37 +134,62 @@ public final class Trainer {
             EpochLoss epochLoss = epoch == firstEpoch ? EpochLoss.resumed(history, epoch, firstStep) : new EpochLoss();
             int e = epoch;
             listeners.forEach(l -> l.onEpochStart(e));
-            for (long step = epoch == firstEpoch ? firstStep : 0; step < sampler.stepsPerEpoch(); step++) {
+            long step = epoch == firstEpoch ? firstStep : 0;
+            while (step < sampler.stepsPerEpoch()) {
                 long stepStart = System.nanoTime();
-                spark.setJobDescription(String.format("train epoch %d/%d step %d/%d", epoch + 1, options.epochs(),
-                        step + 1, sampler.stepsPerEpoch()));
                 // Keras's scale_loss: the gradients are those of loss * scale (loss_scale_factor, or the LSO's
                 // dynamic scale, read now since the last step or a restore may have changed it); apply()
                 // divides them again, and skips the step if they overflowed. The loss stays unscaled.
                 float lossScale = (float) optimizer.lossScale();
-                GradientSum sum = gradientOfStep(train.blocks(), params.snapshot(), lossScale, sampler, epoch, step,
-                        globalStep);
-                double loss = sum.meanLoss();
-                // Divergence is judged on the unscaled loss: a scaled gradient that overflowed is a step a
-                // LossScaleOptimizer skips (halving its scale), not divergence.
-                if (!Double.isFinite(loss) && options.stopOnDivergence()) {
-                    throw new DivergenceException("Training diverged: the mean loss of epoch " + (epoch + 1)
-                            + " step " + (step + 1) + " is " + loss + ". Lower the learning rate, add clipping "
-                            + "(clipnorm/global_clipnorm), or set training.stop_on_divergence=false to continue "
-                            + "as Keras would.");
+                float[] weights = params.snapshot();
+                // The micro-steps up to the next weight or scale change share one Spark job (UniformStretch),
+                // within the epoch, up to the next checkpoint, and as many as one job's results may carry.
+                long limit = Math.min(Math.min(sampler.stepsPerEpoch() - step, stepsToNextCheckpoint(globalStep)),
+                        microBatchesPerJob);
+                int count = oneJobPerStep ? 1 : (int) stretch.length(limit);
+                spark.setJobDescription(count == 1
+                        ? String.format("train epoch %d/%d step %d/%d", epoch + 1, options.epochs(), step + 1,
+                                sampler.stepsPerEpoch())
+                        : String.format("train epoch %d/%d steps %d-%d/%d", epoch + 1, options.epochs(), step + 1,
+                                step + count, sampler.stepsPerEpoch()));
+                GradientSum[] sums = count == 1
+                        ? new GradientSum[] {gradientOfStep(train.blocks(), weights, lossScale, sampler, epoch, step,
+                                globalStep)}
+                        : gradientsOfSteps(train.blocks(), weights, lossScale, sampler, epoch, step, count,
+                                globalStep);
+                for (int k = 0; k < count; k++) {
+                    GradientSum sum = sums[k];
+                    double loss = sum.meanLoss();
+                    // Divergence is judged on the unscaled loss: a scaled gradient that overflowed is a step a
+                    // LossScaleOptimizer skips (halving its scale), not divergence.
+                    if (!Double.isFinite(loss) && options.stopOnDivergence()) {
+                        throw new DivergenceException("Training diverged: the mean loss of epoch " + (epoch + 1)
+                                + " step " + (step + 1) + " is " + loss + ". Lower the learning rate, add clipping "
+                                + "(clipnorm/global_clipnorm), or set training.stop_on_divergence=false to continue "
+                                + "as Keras would.");
+                    }
+                    double lr = optimizer.learningRateValue();
+                    optimizer.apply(params.split(sum.meanGradient(network.layout().size())), params.variables());
+                    StepRecord record = new StepRecord(globalStep, epoch, (int) step, loss, lr, sum.count(),
+                            seconds(stepStart));
+                    globalStep++;
+                    step++;
+                    history.add(record);
+                    epochLoss.add(loss, sum.count());
+                    // An epoch's last step is checkpointed after its EpochRecord, which the checkpoint's history
+                    // needs.
+                    if (step < sampler.stepsPerEpoch() && checkpointDue(globalStep, false)) {
+                        saveCheckpoint(globalStep, epoch, step, params, samplerParams, fingerprint, history);
+                    }
+                    listeners.forEach(l -> l.onStep(record));
+                    // Gradients computed ahead hold only at the same weights and scale; a LossScaleOptimizer's
+                    // skipped step halves the scale: drop the rest, the next job starts from the new state.
+                    if (k + 1 < count && !UniformStretch.unchanged(weights, lossScale, params.snapshot(),
+                            (float) optimizer.lossScale())) {
+                        break;
+                    }
+                    stepStart = System.nanoTime();
                 }
-                double lr = optimizer.learningRateValue();
-                optimizer.apply(params.split(sum.meanGradient(network.layout().size())), params.variables());
-                StepRecord record = new StepRecord(globalStep, epoch, (int) step, loss, lr, sum.count(),
-                        seconds(stepStart));
-                globalStep++;
-                history.add(record);
-                epochLoss.add(loss, sum.count());
-                // An epoch's last step is checkpointed after its EpochRecord, which the checkpoint's history needs.
-                if (step < sampler.stepsPerEpoch() - 1 && checkpointDue(globalStep, false)) {
-                    saveCheckpoint(globalStep, epoch, step + 1, params, samplerParams, fingerprint, history);
-                }
-                listeners.forEach(l -> l.onStep(record));
             }
             double validationLoss = Double.NaN;
             double validationMetric = Double.NaN;
@@ -188,6 +230,11 @@ public final class Trainer {
         return checkpoints != null && (globalStep % checkpointEvery == 0 || lastStep);
     }
 
+    /** Micro-steps up to and including the next one after which a checkpoint is due (unbounded without). */
+    private long stepsToNextCheckpoint(long globalStep) {
+        return checkpoints == null ? Long.MAX_VALUE : checkpointEvery - globalStep % checkpointEvery;
+    }
+
     private void saveCheckpoint(long globalStep, int epoch, long stepInEpoch, DriverParameters params,
             SamplerParams samplerParams, SetupFingerprint fingerprint, History history) {
         CheckpointState state = CheckpointState.capture(globalStep, epoch, stepInEpoch, network.layout(),
@@ -215,8 +262,13 @@ public final class Trainer {
     /** The summed loss and the summed gradient of {@code lossScale} times the loss, over the step's batch. */
     private GradientSum gradientOfStep(JavaRDD<DenseBlock> blocks, float[] weights, float lossScale,
             BatchSampler sampler, int epoch, long step, long globalStep) {
+        return sumOverPartitions(blocks, weights, globalStep, stepGradient(lossScale, sampler, epoch, step));
+    }
+
+    /** What one task adds for one step: its partition's rows of the step's batch. */
+    private PartitionSum stepGradient(float lossScale, BatchSampler sampler, int epoch, long step) {
         Network net = network;
-        return sumOverPartitions(blocks, weights, globalStep, (w, it, sum) -> {
+        return (w, it, sum) -> {
             Network.Weights unpacked = net.weights(w);
             if (sampler.isFullBatch()) { // every row: block by block rather than copied
                 while (it.hasNext()) {
@@ -227,7 +279,43 @@ public final class Trainer {
                 RowGather batch = RowGather.of(it, sampler, epoch, step);
                 net.accumulate(unpacked, batch.features(), batch.labels(), batch.rows(), lossScale, sum);
             }
-        });
+        };
+    }
+
+    /**
+     * As {@link #gradientOfStep} for {@code count} consecutive steps of an epoch at the same weights and loss
+     * scale, in one Spark job: each task runs every step over its partition's blocks, and each step's
+     * partition sums combine in the same fixed tree as in a job of its own, so each sum is bit-identical to
+     * {@link #gradientOfStep}'s.
+     */
+    private GradientSum[] gradientsOfSteps(JavaRDD<DenseBlock> blocks, float[] weights, float lossScale,
+            BatchSampler sampler, int epoch, long firstStep, int count, long firstGlobalStep) {
+        PartitionSum[] steps = new PartitionSum[count];
+        for (int k = 0; k < count; k++) {
+            steps[k] = stepGradient(lossScale, sampler, epoch, firstStep + k);
+        }
+        Broadcast<float[]> bc = spark.broadcast(weights);
+        int partitions = blocks.getNumPartitions();
+        try {
+            return blocks.mapPartitionsWithIndex((index, it) -> {
+                NativeThreads.limit();
+                List<DenseBlock> partition = new ArrayList<>(); // the cached blocks, walked once per step
+                it.forEachRemaining(partition::add);
+                MicroBatchSums sums = new MicroBatchSums(partitions, count);
+                for (int k = 0; k < count; k++) {
+                    GradientSum sum = new GradientSum();
+                    steps[k].addTo(bc.value(), partition.iterator(), sum);
+                    sums.add(k, index, sum);
+                }
+                for (int k = 0; k < count; k++) {
+                    InjectedFaults.atEndOfTask(firstGlobalStep + k, index);
+                }
+                return List.of(sums).iterator();
+            }, false).treeAggregate(new MicroBatchSums(partitions, count), MicroBatchSums::merge,
+                    MicroBatchSums::merge, options.treeDepth()).totals();
+        } finally {
+            bc.destroy();
+        }
     }
 
     /** What one task adds to its partition's sum, given the broadcast weights and the partition's blocks. */

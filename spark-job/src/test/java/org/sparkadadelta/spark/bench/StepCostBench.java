@@ -23,8 +23,12 @@ import org.sparkadadelta.spark.train.TrainingResult;
  * {@code treeAggregate}, but computes nothing. The ratio says how much of a step is our work (gradients,
  * batch gathering, the optimizer update) versus Spark's fixed per-step cost.
  *
- * <p>Run: {@code bin/bench-step [steps] [hidden]} (Fashion-MNIST from Debian's package, 2 partitions, local[2]);
- * with {@code BENCH_MASTER=spark://...} it is submitted to that cluster instead.
+ * <p>Each round also trains the same epoch with {@code gradient_accumulation_steps=4}, whose micro-steps share
+ * a Spark job per window of 4, and reports its time per micro-step against the plain training step's.
+ *
+ * <p>Run: {@code bin/bench-step [steps] [hidden] [rounds]} (Fashion-MNIST from Debian's package, 2 partitions,
+ * local[2]; 3 rounds, the first a warm-up); with {@code BENCH_MASTER=spark://...} it is submitted to that
+ * cluster instead.
  */
 public final class StepCostBench {
     private StepCostBench() {
@@ -33,12 +37,14 @@ public final class StepCostBench {
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int hidden = args.length > 1 ? Integer.parseInt(args[1]) : 256;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         // spark-submit's master (bin/bench-step with BENCH_MASTER) if there is one, else local[2] in this JVM.
         SparkConf conf = new SparkConf().setAppName("step-cost-bench").setIfMissing("spark.master", "local[2]")
                 .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1")
                 .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .set("spark.broadcast.compress", "false");
+                .set("spark.broadcast.compress", "false")
+                .set("spark.task.maxDirectResultSize", "64m"); // as conf/spark-defaults.conf
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -48,18 +54,36 @@ public final class StepCostBench {
         int d = net.layout().size();
         long batch = (train.rows() + steps - 1) / steps; // one epoch of `steps` steps
 
-        for (int round = 0; round < 3; round++) { // round 0 warms the JIT, Spark and ND4J up
+        for (int round = 0; round < rounds; round++) { // round 0 warms the JIT, Spark and ND4J up
             double noop = noopSteps(jsc, train.blocks(), d, steps);
-            long start = System.nanoTime();
-            TrainingResult r = new Trainer(jsc, net, new Adadelta(1.0), new TrainingOptions(1, batch, 1, 42, 2, true))
-                    .fit(train, null);
-            double step = (System.nanoTime() - start) / 1e6 / r.history().steps().size();
+            TrainingOptions options = new TrainingOptions(1, batch, 1, 42, 2, true);
+            double step = msPerStep(new Trainer(jsc, net, new Adadelta(1.0), options).fit(train, null));
+            TrainingResult accumulated = new Trainer(jsc, net, Adadelta.builder().learningRate(1.0)
+                    .gradientAccumulationSteps(4).build(), options).fit(train, null);
+            double micro = msPerStep(accumulated);
             if (round > 0) {
                 System.out.printf(Locale.ROOT, "%s d=%d batch=%d: training step %.1f ms, no-op step %.1f ms, "
-                        + "ratio %.2f%n", conf.get("spark.master"), d, batch, step, noop, step / noop);
+                        + "ratio %.2f; accumulation N=4: %.1f ms per micro-step, ratio to the training step %.2f "
+                        + "(a window's job and first apply %.1f ms, each later apply %.1f ms)%n",
+                        conf.get("spark.master"), d, batch, step, noop, step / noop, micro, micro / step,
+                        recordedMs(accumulated, true), recordedMs(accumulated, false));
             }
         }
         spark.stop();
+    }
+
+    /** Training time per optimizer apply. */
+    private static double msPerStep(TrainingResult r) {
+        return (double) r.metrics().get("train_seconds") * 1e3 / r.history().steps().size();
+    }
+
+    /**
+     * The mean recorded time of the micro-steps that start a window of 4 (the shared Spark job and the first
+     * apply), or of the others (an apply on the driver).
+     */
+    private static double recordedMs(TrainingResult r, boolean windowStarts) {
+        return r.history().steps().stream().filter(s -> (s.stepInEpoch() % 4 == 0) == windowStarts)
+                .mapToDouble(s -> s.seconds() * 1e3).average().orElse(Double.NaN);
     }
 
     private static double noopSteps(JavaSparkContext jsc, JavaRDD<DenseBlock> blocks, int d, int steps) {
