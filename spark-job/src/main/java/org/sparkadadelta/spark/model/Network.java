@@ -156,14 +156,31 @@ public final class Network implements Serializable {
 
     /** The flat parameters as one matrix per variable, for repeated use within a task. */
     public Weights weights(float[] params) {
-        return new Weights(unflatten(params, DataType.FLOAT));
+        INDArray flat = Nd4j.createFromArray(params);
+        return new Weights(layout, flat, views(flat));
     }
 
-    /** Parameters unpacked into ND4J matrices (kernel, bias, kernel, bias, ...). */
+    /**
+     * The flat parameters unpacked into {@code reuse}'s off-heap memory when it was made for this network's
+     * layout (a copy, no allocation), else into new matrices.
+     */
+    public Weights weights(float[] params, Weights reuse) {
+        if (reuse == null || !reuse.layout.variables().equals(layout.variables())) {
+            return weights(params);
+        }
+        reuse.flat.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(params, 0, layout.size());
+        return reuse;
+    }
+
+    /** Parameters unpacked into ND4J matrices (kernel, bias, kernel, bias, ...), views of one flat vector. */
     public static final class Weights {
+        private final ParameterLayout layout;
+        private final INDArray flat;
         private final List<INDArray> tensors;
 
-        private Weights(List<INDArray> tensors) {
+        private Weights(ParameterLayout layout, INDArray flat, List<INDArray> tensors) {
+            this.layout = layout;
+            this.flat = flat;
             this.tensors = tensors;
         }
     }
@@ -266,7 +283,11 @@ public final class Network implements Serializable {
     }
 
     private List<INDArray> unflatten(float[] params, DataType type) {
-        INDArray flat = Nd4j.createFromArray(params).castTo(type);
+        return views(Nd4j.createFromArray(params).castTo(type));
+    }
+
+    /** One view of {@code flat} per variable, shaped like it. */
+    private List<INDArray> views(INDArray flat) {
         List<INDArray> out = new ArrayList<>();
         for (VariableSpec v : layout.variables()) {
             out.add(flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(v.offset(), v.offset() + v.size()))

@@ -203,8 +203,7 @@ public final class Trainer {
     /** Loss and metric of the whole dataset at the given weights. */
     public GradientSum evaluate(JavaRDD<DenseBlock> blocks, float[] weights) {
         Network net = network;
-        return sumOverPartitions(blocks, weights, NOT_A_TRAINING_STEP, (w, it, sum) -> {
-            Network.Weights unpacked = net.weights(w);
+        return sumOverPartitions(blocks, weights, NOT_A_TRAINING_STEP, (unpacked, it, sum) -> {
             while (it.hasNext()) {
                 DenseBlock block = it.next();
                 net.evaluate(unpacked, block.features(), block.labels(), block.rows(), sum);
@@ -216,8 +215,7 @@ public final class Trainer {
     private GradientSum gradientOfStep(JavaRDD<DenseBlock> blocks, float[] weights, float lossScale,
             BatchSampler sampler, int epoch, long step, long globalStep) {
         Network net = network;
-        return sumOverPartitions(blocks, weights, globalStep, (w, it, sum) -> {
-            Network.Weights unpacked = net.weights(w);
+        return sumOverPartitions(blocks, weights, globalStep, (unpacked, it, sum) -> {
             if (sampler.isFullBatch()) { // every row: block by block rather than copied
                 while (it.hasNext()) {
                     DenseBlock b = it.next();
@@ -230,10 +228,10 @@ public final class Trainer {
         });
     }
 
-    /** What one task adds to its partition's sum, given the broadcast weights and the partition's blocks. */
+    /** What one task adds to its partition's sum, given the unpacked weights and the partition's blocks. */
     @FunctionalInterface
     private interface PartitionSum extends Serializable {
-        void addTo(float[] weights, Iterator<DenseBlock> blocks, GradientSum sum);
+        void addTo(Network.Weights weights, Iterator<DenseBlock> blocks, GradientSum sum);
     }
 
     /**
@@ -246,11 +244,17 @@ public final class Trainer {
             PartitionSum f) {
         Broadcast<float[]> bc = spark.broadcast(weights);
         int partitions = blocks.getNumPartitions();
+        Network net = network;
         try {
             return blocks.mapPartitionsWithIndex((index, it) -> {
                 NativeThreads.limit();
                 GradientSum sum = new GradientSum();
-                f.addTo(bc.value(), it, sum);
+                Network.Weights unpacked = ExecutorWeights.acquire(bc, net); // once per broadcast and JVM
+                try {
+                    f.addTo(unpacked, it, sum);
+                } finally {
+                    ExecutorWeights.release(unpacked);
+                }
                 if (trainingStep != NOT_A_TRAINING_STEP) {
                     InjectedFaults.atEndOfTask(trainingStep, index);
                 }
