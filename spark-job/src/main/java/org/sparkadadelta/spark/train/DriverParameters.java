@@ -35,9 +35,14 @@ final class DriverParameters {
         return variables;
     }
 
-    /** A copy of the current weights, for broadcasting and saving. */
+    /**
+     * A copy of the current weights, for broadcasting and saving: read straight from the off-heap vector
+     * ({@code toFloatVector()} would first duplicate it off-heap, d floats of fresh pages every step).
+     */
     float[] snapshot() {
-        return flat.toFloatVector();
+        float[] copy = new float[layout.size()];
+        flat.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().get(copy);
+        return copy;
     }
 
     /**
