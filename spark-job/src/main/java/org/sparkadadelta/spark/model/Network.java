@@ -239,13 +239,13 @@ public final class Network implements Serializable {
             }
             INDArray kernelProduct = buffers.kernelProduct(i);
             f.inputs().get(i).transpose().mmuli(delta, kernelProduct);
-            addInto(grad, layout.variable(layers.get(i).kernelPath()), kernelProduct);
+            addColumnMajorInto(grad, layout.variable(layers.get(i).kernelPath()), kernelProduct);
             INDArray biasSum = buffers.biasSum(i);
             delta.sum(biasSum, 0);
             addInto(grad, layout.variable(layers.get(i).biasPath()), biasSum);
             if (i > 0) {
                 INDArray upstream = buffers.delta(i - 1, rows);
-                delta.mmuli(weights.get(2 * i).transpose(), upstream);
+                Gemm.into(delta, weights.get(2 * i).transpose(), upstream, buffers.productTemp(i - 1, rows));
                 delta = upstream;
             }
         }
@@ -275,7 +275,7 @@ public final class Network implements Serializable {
         for (int i = 0; i < layers.size(); i++) {
             inputs.add(a);
             INDArray z = buffers.preActivation(i, rows);
-            a.mmuli(weights.get(2 * i), z).addiRowVector(weights.get(2 * i + 1));
+            Gemm.into(a, weights.get(2 * i), z, buffers.productTemp(i, rows)).addiRowVector(weights.get(2 * i + 1));
             preActivations.add(z);
             a = i == layers.size() - 1 ? z : layers.get(i).activation().applyInto(z, buffers.activation(i, rows));
         }
@@ -294,6 +294,30 @@ public final class Network implements Serializable {
                     .reshape(v.shape()));
         }
         return out;
+    }
+
+    /**
+     * Adds a kernel's products, computed in F order (BLAS's own, see {@link PassBuffers#kernelProduct}), into
+     * the kernel's row-major slice of the gradient: the same float sums as adding a C-order copy.
+     */
+    private static void addColumnMajorInto(float[] grad, VariableSpec v, INDArray g) {
+        int rows = (int) g.rows();
+        int cols = (int) g.columns();
+        int at = v.offset();
+        if (g.dataType() == DataType.FLOAT) {
+            FloatBuffer values = g.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+            for (int c = 0; c < cols; c++) {
+                for (int r = 0; r < rows; r++) {
+                    grad[at + r * cols + c] += values.get(c * rows + r);
+                }
+            }
+        } else {
+            for (int c = 0; c < cols; c++) {
+                for (int r = 0; r < rows; r++) {
+                    grad[at + r * cols + c] += (float) g.data().getDouble((long) c * rows + r);
+                }
+            }
+        }
     }
 
     /** Adds the products of one variable (read in place from off-heap memory) into its slice of the gradient. */

@@ -28,9 +28,11 @@ final class PassBuffers {
     private INDArray[] preActivations;
     private INDArray[] activations;
     private INDArray[] deltas;
+    private INDArray[] productTemps; // F order: where each layer's row-dependent products are computed
     private INDArray rowsA;
     private INDArray rowsB;
-    // Row-independent: each layer's kernel product and bias sum, before they are added into the gradient.
+    // Row-independent: each layer's kernel product (F order, exactly its shape, so that mmuli computes straight
+    // into it) and bias sum, before they are added into the gradient.
     private final INDArray[] kernelProducts;
     private final INDArray[] biasSums;
 
@@ -41,7 +43,7 @@ final class PassBuffers {
         kernelProducts = new INDArray[units.length];
         biasSums = new INDArray[units.length];
         for (int i = 0; i < units.length; i++) {
-            kernelProducts[i] = Nd4j.create(type, layers.get(i).inputs(), units[i]);
+            kernelProducts[i] = Nd4j.create(type, new long[] {layers.get(i).inputs(), units[i]}, 'f');
             biasSums[i] = Nd4j.create(type, units[i]);
         }
     }
@@ -76,8 +78,10 @@ final class PassBuffers {
         preActivations = new INDArray[units.length];
         activations = new INDArray[units.length];
         deltas = new INDArray[units.length];
+        productTemps = new INDArray[units.length];
         for (int i = 0; i < units.length; i++) {
             preActivations[i] = Nd4j.create(type, (long) capacity * units[i]);
+            productTemps[i] = Nd4j.create(type, (long) capacity * units[i]);
             if (i < units.length - 1) { // hidden layers: their activation, and the delta flowing into them
                 activations[i] = Nd4j.create(type, (long) capacity * units[i]);
                 deltas[i] = Nd4j.create(type, (long) capacity * units[i]);
@@ -113,6 +117,12 @@ final class PassBuffers {
         return matrix(deltas[layer], rows, units[layer]);
     }
 
+    /** Room for a [rows, units of {@code layer}] product in F order (see {@link Gemm}). */
+    INDArray productTemp(int layer, int rows) {
+        return vector(productTemps[layer], rows * units[layer]).reshape('f', rows, units[layer]);
+    }
+
+    /** [inputs, units] of {@code layer}, F order, not a view. */
     INDArray kernelProduct(int layer) {
         return kernelProducts[layer];
     }
