@@ -30,18 +30,17 @@ import org.sparkadadelta.spark.train.TrainingOptions;
  * Spark job plus the optimizer update) against Spark ML's iteration on the same rows, cached, in the same
  * JVM: {@code LogisticRegression} (multinomial, L-BFGS) for softmax regression and
  * {@code MultilayerPerceptronClassifier} (784-128-10, solver {@code gd}) for the MLP. Each side's cost per
- * iteration is the difference between a long and a short fit divided by the difference in iterations, so
- * set-up passes (Spark ML's summary statistics, our first broadcast) cancel out.
+ * iteration is a fit's wall time divided by the iterations it ran (L-BFGS may stop early: its summary's
+ * count is used), so each includes its set-up (Spark ML's summary-statistics pass; our first broadcast).
  *
- * <p>Run: {@code bin/bench-fullbatch [short] [long]} (local[2], 2 partitions).
+ * <p>Run: {@code bin/bench-fullbatch [iterations]} (local[2], 2 partitions).
  */
 public final class FullBatchBench {
     private FullBatchBench() {
     }
 
     public static void main(String[] args) {
-        int few = args.length > 0 ? Integer.parseInt(args[0]) : 2;
-        int many = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+        int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 6;
         SparkConf conf = new SparkConf().setAppName("full-batch-bench").setIfMissing("spark.master", "local[2]")
                 .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1")
@@ -57,16 +56,16 @@ public final class FullBatchBench {
 
         for (int round = 0; round < 3; round++) { // round 0 warms the JIT, Spark and ND4J up
             Network softmax = Network.softmaxRegression(train.numFeatures(), 10);
-            double ours = perIteration(few, many, n -> ourFit(jsc, softmax, train, n));
-            double lr = perIteration(few, many, n -> {
+            double ours = perIteration(iterations, n -> ourFit(jsc, softmax, train, n));
+            double lr = perIteration(iterations, n -> {
                 long start = System.nanoTime();
                 var m = new LogisticRegression().setFamily("multinomial").setMaxIter(n).setTol(0)
                         .setRegParam(0).setStandardization(false).fit(df);
                 return new long[] {System.nanoTime() - start, m.summary().totalIterations()};
             });
             Network mlp = Network.mlp(train.numFeatures(), new int[] {128}, 10);
-            double oursMlp = perIteration(few, many, n -> ourFit(jsc, mlp, train, n));
-            double sparkMlp = perIteration(few, many, n -> {
+            double oursMlp = perIteration(iterations, n -> ourFit(jsc, mlp, train, n));
+            double sparkMlp = perIteration(iterations, n -> {
                 long start = System.nanoTime();
                 new MultilayerPerceptronClassifier().setLayers(new int[] {train.numFeatures(), 128, 10})
                         .setSolver("gd").setStepSize(0.03).setMaxIter(n).setTol(0).setSeed(1).fit(df);
@@ -88,10 +87,9 @@ public final class FullBatchBench {
         long[] run(int n);
     }
 
-    private static double perIteration(int few, int many, Fit fit) {
-        long[] a = fit.run(few);
-        long[] b = fit.run(many);
-        return (b[0] - a[0]) / 1e6 / (b[1] - a[1]);
+    private static double perIteration(int iterations, Fit fit) {
+        long[] r = fit.run(iterations);
+        return r[0] / 1e6 / r[1];
     }
 
     private static long[] ourFit(JavaSparkContext jsc, Network net, TrainingData train, int steps) {
