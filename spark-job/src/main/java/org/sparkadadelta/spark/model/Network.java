@@ -20,7 +20,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>{@link #accumulate} computes the summed loss and the summed gradient of a set of rows (the mean is
  * taken once on the driver, after all partitions are combined), with ND4J's BLAS for the matrix products.
- * The gradient is that of the loss times the optimizer's loss scale; the loss is reported unscaled.
+ * The gradient is that of the loss times the optimizer's loss scale; the loss is reported unscaled. A pass
+ * writes its activations and products into the calling thread's {@link PassBuffers}, reused from call to
+ * call, so a task allocates nothing per block or per step.
  */
 public final class Network implements Serializable {
     private static final long serialVersionUID = 1L;
