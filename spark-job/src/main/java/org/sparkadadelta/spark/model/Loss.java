@@ -15,7 +15,8 @@ public enum Loss {
         @Override
         Result evaluate(INDArray logits, INDArray labels) {
             INDArray diff = logits.sub(labels.reshape(labels.length(), 1));
-            return new Result(diff.mul(diff).sum(1), diff.mul(2), diff.mul(diff).sum(1));
+            double squares = diff.mul(diff).sum(1).sumNumber().doubleValue();
+            return new Result(squares, diff.mul(2), squares);
         }
     },
     /**
@@ -30,7 +31,8 @@ public enum Loss {
                     .add(Transforms.log(Transforms.exp(Transforms.abs(logits, true).neg(), false).add(1), false));
             INDArray p = Transforms.sigmoid(logits, true);
             INDArray correct = p.gte(0.5).castTo(y.dataType()).eq(y).castTo(y.dataType());
-            return new Result(loss.sum(1), p.sub(y), correct.sum(1));
+            return new Result(loss.sum(1).sumNumber().doubleValue(), p.sub(y),
+                    correct.sum(1).sumNumber().doubleValue());
         }
     },
     /**
@@ -40,24 +42,18 @@ public enum Loss {
     SPARSE_CATEGORICAL_CROSSENTROPY("sparse_categorical_crossentropy", "accuracy") {
         @Override
         Result evaluate(INDArray logits, INDArray labels) {
-            long rows = logits.rows();
-            INDArray max = logits.max(1).reshape(rows, 1);
-            INDArray shifted = logits.subColumnVector(max);
-            INDArray exp = Transforms.exp(shifted, true);
-            INDArray sumExp = exp.sum(1).reshape(rows, 1);
-            INDArray probs = exp.divColumnVector(sumExp);
-            INDArray oneHot = Nd4j.zeros(logits.dataType(), logits.shape());
-            INDArray picked = Nd4j.zeros(logits.dataType(), rows);
-            INDArray argmax = Nd4j.argMax(logits, 1);
-            INDArray correct = Nd4j.zeros(logits.dataType(), rows);
+            int rows = (int) logits.rows();
+            float[] y = new float[rows];
             for (int i = 0; i < rows; i++) {
-                int label = (int) labels.getDouble(i);
-                oneHot.putScalar(i, label, 1.0);
-                picked.putScalar(i, shifted.getDouble(i, label));
-                correct.putScalar(i, argmax.getLong(i) == label ? 1.0 : 0.0);
+                y[i] = (float) labels.getDouble(i);
             }
-            INDArray loss = Transforms.log(sumExp, true).reshape(rows).sub(picked);
-            return new Result(loss, probs.sub(oneHot), correct);
+            return SoftmaxCrossEntropy.evaluateInPlace(logits.dup(), y, rows, Nd4j.create(logits.dataType(), rows),
+                    Nd4j.create(logits.dataType(), rows));
+        }
+
+        @Override
+        Result evaluateInPlace(INDArray logits, float[] labels, int rows, PassBuffers buffers) {
+            return SoftmaxCrossEntropy.evaluateInPlace(logits, labels, rows, buffers.rowsA(rows), buffers.rowsB(rows));
         }
     };
 
@@ -80,12 +76,20 @@ public enum Loss {
     }
 
     /**
-     * @param losses       per-row loss, shape [rows]
-     * @param gradient     d(loss_i)/d(logits_i), shape [rows, outputs]
-     * @param metricTerms  per-row metric terms: 1/0 for correct predictions, or the squared error
+     * @param lossSum   the summed loss of the rows
+     * @param gradient  d(loss_i)/d(logits_i), shape [rows, outputs]; the caller may overwrite it
+     * @param metricSum the summed metric terms: 1/0 for correct predictions, or the squared error
      */
-    record Result(INDArray losses, INDArray gradient, INDArray metricTerms) {
+    record Result(double lossSum, INDArray gradient, double metricSum) {
     }
 
     abstract Result evaluate(INDArray logits, INDArray labels);
+
+    /**
+     * As {@link #evaluate}, free to overwrite {@code logits} (this pass's buffer) and to use the pass's
+     * per-row buffers; {@code labels} holds at least {@code rows} labels.
+     */
+    Result evaluateInPlace(INDArray logits, float[] labels, int rows, PassBuffers buffers) {
+        return evaluate(logits, Nd4j.createFromArray(labels).castTo(logits.dataType()));
+    }
 }

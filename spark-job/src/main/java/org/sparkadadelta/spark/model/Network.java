@@ -1,6 +1,8 @@
 package org.sparkadadelta.spark.model;
 
 import java.io.Serializable;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,8 +10,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.factory.Nd4j;
-import org.sparkadadelta.optim.tensor.Nd4jTensorMath;
 
 /**
  * A stack of dense layers and a loss: linear regression, logistic regression, softmax regression or an MLP.
@@ -18,7 +20,9 @@ import org.sparkadadelta.optim.tensor.Nd4jTensorMath;
  *
  * <p>{@link #accumulate} computes the summed loss and the summed gradient of a set of rows (the mean is
  * taken once on the driver, after all partitions are combined), with ND4J's BLAS for the matrix products.
- * The gradient is that of the loss times the optimizer's loss scale; the loss is reported unscaled.
+ * The gradient is that of the loss times the optimizer's loss scale; the loss is reported unscaled. A pass
+ * writes its activations and products into the calling thread's {@link PassBuffers}, reused from call to
+ * call, so a task allocates nothing per block or per step.
  */
 public final class Network implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -154,14 +158,31 @@ public final class Network implements Serializable {
 
     /** The flat parameters as one matrix per variable, for repeated use within a task. */
     public Weights weights(float[] params) {
-        return new Weights(unflatten(params, DataType.FLOAT));
+        INDArray flat = Nd4j.createFromArray(params);
+        return new Weights(layout, flat, views(flat));
     }
 
-    /** Parameters unpacked into ND4J matrices (kernel, bias, kernel, bias, ...). */
+    /**
+     * The flat parameters unpacked into {@code reuse}'s off-heap memory when it was made for this network's
+     * layout (a copy, no allocation), else into new matrices.
+     */
+    public Weights weights(float[] params, Weights reuse) {
+        if (reuse == null || !reuse.layout.variables().equals(layout.variables())) {
+            return weights(params);
+        }
+        reuse.flat.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(params, 0, layout.size());
+        return reuse;
+    }
+
+    /** Parameters unpacked into ND4J matrices (kernel, bias, kernel, bias, ...), views of one flat vector. */
     public static final class Weights {
+        private final ParameterLayout layout;
+        private final INDArray flat;
         private final List<INDArray> tensors;
 
-        private Weights(List<INDArray> tensors) {
+        private Weights(ParameterLayout layout, INDArray flat, List<INDArray> tensors) {
+            this.layout = layout;
+            this.flat = flat;
             this.tensors = tensors;
         }
     }
@@ -202,25 +223,35 @@ public final class Network implements Serializable {
         if (rows == 0) {
             return;
         }
-        Forward f = forward(weights, features, rows, type);
-        Loss.Result r = loss.evaluate(f.logits(), Nd4j.createFromArray(labels).castTo(type));
+        PassBuffers buffers = PassBuffers.forThread(layers, type, rows);
+        Forward f = forward(weights, buffers, features, rows);
+        Loss.Result r = loss.evaluateInPlace(f.logits(), labels, rows, buffers);
 
         // Backward: d(lossScale * sum of losses)/d(params), layer by layer from the output. As in Keras's
         // backprop of scale_loss(loss), the scale enters once, in the seed at the output (in the seed's
         // dtype), so every gradient downstream is that of the scaled loss, overflowing as Keras's would.
         float[] grad = sum.gradientBuffer(layout.size());
-        INDArray delta = lossScale == 1f ? r.gradient() : Nd4jTensorMath.INSTANCE.multiply(r.gradient(), lossScale);
+        INDArray delta = r.gradient();
+        if (lossScale != 1f) { // in place: the seed is ours (the logits' buffer, or the loss's own array)
+            Nd4j.getExecutioner().exec(new ScalarMultiplication(delta, null, delta, (double) lossScale));
+        }
         for (int i = layers.size() - 1; i >= 0; i--) {
             if (i < layers.size() - 1) {
-                delta = layers.get(i).activation().backward(f.preActivations().get(i), delta);
+                layers.get(i).activation().backwardInPlace(f.preActivations().get(i), delta);
             }
-            addInto(grad, layout.variable(layers.get(i).kernelPath()), f.inputs().get(i).transpose().mmul(delta));
-            addInto(grad, layout.variable(layers.get(i).biasPath()), delta.sum(0));
+            INDArray kernelProduct = buffers.kernelProduct(i);
+            f.inputs().get(i).transpose().mmuli(delta, kernelProduct);
+            addColumnMajorInto(grad, layout.variable(layers.get(i).kernelPath()), kernelProduct);
+            INDArray biasSum = buffers.biasSum(i);
+            delta.sum(biasSum, 0);
+            addInto(grad, layout.variable(layers.get(i).biasPath()), biasSum);
             if (i > 0) {
-                delta = delta.mmul(weights.get(2 * i).transpose());
+                INDArray upstream = buffers.delta(i - 1, rows);
+                Gemm.into(delta, weights.get(2 * i).transpose(), upstream, buffers.productTemp(i - 1, rows));
+                delta = upstream;
             }
         }
-        sum.addBatch(rows, r.losses().sumNumber().doubleValue(), r.metricTerms().sumNumber().doubleValue());
+        sum.addBatch(rows, r.lossSum(), r.metricSum());
     }
 
     /** Loss and metric of {@code rows} rows, without gradients (validation and test evaluation). */
@@ -228,30 +259,37 @@ public final class Network implements Serializable {
         if (rows == 0) {
             return;
         }
-        Forward f = forward(weights.tensors, features, rows, DataType.FLOAT);
-        Loss.Result r = loss.evaluate(f.logits(), Nd4j.createFromArray(labels));
-        sum.addBatch(rows, r.losses().sumNumber().doubleValue(), r.metricTerms().sumNumber().doubleValue());
+        PassBuffers buffers = PassBuffers.forThread(layers, DataType.FLOAT, rows);
+        Forward f = forward(weights.tensors, buffers, features, rows);
+        Loss.Result r = loss.evaluateInPlace(f.logits(), labels, rows, buffers);
+        sum.addBatch(rows, r.lossSum(), r.metricSum());
     }
 
     /** Each layer's input and pre-activation (kept for the backward pass) and the output logits. */
     private record Forward(List<INDArray> inputs, List<INDArray> preActivations, INDArray logits) {
     }
 
-    private Forward forward(List<INDArray> weights, float[] features, int rows, DataType type) {
+    /** The forward pass into this thread's buffers: views of them, valid until the thread's next pass. */
+    private Forward forward(List<INDArray> weights, PassBuffers buffers, float[] features, int rows) {
         List<INDArray> inputs = new ArrayList<>();
         List<INDArray> preActivations = new ArrayList<>();
-        INDArray a = Nd4j.createFromArray(features).castTo(type).reshape(rows, inputs());
+        INDArray a = buffers.features(features, rows);
         for (int i = 0; i < layers.size(); i++) {
             inputs.add(a);
-            INDArray z = a.mmul(weights.get(2 * i)).addiRowVector(weights.get(2 * i + 1));
+            INDArray z = buffers.preActivation(i, rows);
+            Gemm.into(a, weights.get(2 * i), z, buffers.productTemp(i, rows)).addiRowVector(weights.get(2 * i + 1));
             preActivations.add(z);
-            a = i == layers.size() - 1 ? z : layers.get(i).activation().apply(z);
+            a = i == layers.size() - 1 ? z : layers.get(i).activation().applyInto(z, buffers.activation(i, rows));
         }
         return new Forward(inputs, preActivations, a);
     }
 
     private List<INDArray> unflatten(float[] params, DataType type) {
-        INDArray flat = Nd4j.createFromArray(params).castTo(type);
+        return views(Nd4j.createFromArray(params).castTo(type));
+    }
+
+    /** One view of {@code flat} per variable, shaped like it. */
+    private List<INDArray> views(INDArray flat) {
         List<INDArray> out = new ArrayList<>();
         for (VariableSpec v : layout.variables()) {
             out.add(flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(v.offset(), v.offset() + v.size()))
@@ -260,10 +298,43 @@ public final class Network implements Serializable {
         return out;
     }
 
+    /**
+     * Adds a kernel's products, computed in F order (BLAS's own, see {@link PassBuffers#kernelProduct}), into
+     * the kernel's row-major slice of the gradient: the same float sums as adding a C-order copy.
+     */
+    private static void addColumnMajorInto(float[] grad, VariableSpec v, INDArray g) {
+        int rows = (int) g.rows();
+        int cols = (int) g.columns();
+        int at = v.offset();
+        if (g.dataType() == DataType.FLOAT) {
+            FloatBuffer values = g.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+            for (int c = 0; c < cols; c++) {
+                for (int r = 0; r < rows; r++) {
+                    grad[at + r * cols + c] += values.get(c * rows + r);
+                }
+            }
+        } else {
+            for (int c = 0; c < cols; c++) {
+                for (int r = 0; r < rows; r++) {
+                    grad[at + r * cols + c] += (float) g.data().getDouble((long) c * rows + r);
+                }
+            }
+        }
+    }
+
+    /** Adds the products of one variable (read in place from off-heap memory) into its slice of the gradient. */
     private static void addInto(float[] grad, VariableSpec v, INDArray g) {
-        double[] values = g.reshape('c', new long[] {g.length()}).toDoubleVector();
-        for (int i = 0; i < values.length; i++) {
-            grad[v.offset() + i] += (float) values[i];
+        int n = (int) g.length();
+        int at = v.offset();
+        if (g.dataType() == DataType.FLOAT) {
+            FloatBuffer values = g.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+            for (int i = 0; i < n; i++) {
+                grad[at + i] += values.get(i);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                grad[at + i] += (float) g.data().getDouble(i);
+            }
         }
     }
 }

@@ -1,7 +1,9 @@
 package org.sparkadadelta.spark.train;
 
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -17,6 +19,9 @@ final class DriverParameters {
     private final ParameterLayout layout;
     private final INDArray flat;
     private final List<Variable> variables = new ArrayList<>();
+    // The step's gradient, one buffer for the run: the optimizer reads it during apply() and keeps no reference.
+    private INDArray gradient;
+    private List<INDArray> gradientViews;
 
     DriverParameters(ParameterLayout layout, float[] initial) {
         this.layout = layout;
@@ -30,19 +35,30 @@ final class DriverParameters {
         return variables;
     }
 
-    /** A copy of the current weights, for broadcasting and saving. */
+    /**
+     * A copy of the current weights, for broadcasting and saving: read straight from the off-heap vector
+     * ({@code toFloatVector()} would first duplicate it off-heap, d floats of fresh pages every step).
+     */
     float[] snapshot() {
-        return flat.toFloatVector();
+        float[] copy = new float[layout.size()];
+        flat.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().get(copy);
+        return copy;
     }
 
-    /** A flat gradient split into one tensor per variable, shaped like it. */
+    /**
+     * A flat gradient split into one tensor per variable, shaped like it: views of one off-heap buffer that
+     * every step overwrites (a copy, not a new allocation with its page faults), valid until the next call.
+     */
     List<INDArray> split(float[] flatGradient) {
-        INDArray g = Nd4j.createFromArray(flatGradient);
-        List<INDArray> out = new ArrayList<>();
-        for (VariableSpec v : layout.variables()) {
-            out.add(slice(g, v));
+        if (gradient == null) {
+            gradient = Nd4j.create(DataType.FLOAT, layout.size());
+            gradientViews = new ArrayList<>();
+            for (VariableSpec v : layout.variables()) {
+                gradientViews.add(slice(gradient, v));
+            }
         }
-        return out;
+        gradient.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(flatGradient, 0, layout.size());
+        return gradientViews;
     }
 
     private static INDArray slice(INDArray flat, VariableSpec v) {

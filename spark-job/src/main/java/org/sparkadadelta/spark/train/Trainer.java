@@ -250,8 +250,7 @@ public final class Trainer {
     /** Loss and metric of the whole dataset at the given weights. */
     public GradientSum evaluate(JavaRDD<DenseBlock> blocks, float[] weights) {
         Network net = network;
-        return sumOverPartitions(blocks, weights, NOT_A_TRAINING_STEP, (w, it, sum) -> {
-            Network.Weights unpacked = net.weights(w);
+        return sumOverPartitions(blocks, weights, NOT_A_TRAINING_STEP, (unpacked, it, sum) -> {
             while (it.hasNext()) {
                 DenseBlock block = it.next();
                 net.evaluate(unpacked, block.features(), block.labels(), block.rows(), sum);
@@ -268,8 +267,7 @@ public final class Trainer {
     /** What one task adds for one step: its partition's rows of the step's batch. */
     private PartitionSum stepGradient(float lossScale, BatchSampler sampler, int epoch, long step) {
         Network net = network;
-        return (w, it, sum) -> {
-            Network.Weights unpacked = net.weights(w);
+        return (unpacked, it, sum) -> {
             if (sampler.isFullBatch()) { // every row: block by block rather than copied
                 while (it.hasNext()) {
                     DenseBlock b = it.next();
@@ -296,16 +294,22 @@ public final class Trainer {
         }
         Broadcast<float[]> bc = spark.broadcast(weights);
         int partitions = blocks.getNumPartitions();
+        Network net = network;
         try {
             return blocks.mapPartitionsWithIndex((index, it) -> {
                 NativeThreads.limit();
                 List<DenseBlock> partition = new ArrayList<>(); // the cached blocks, walked once per step
                 it.forEachRemaining(partition::add);
                 MicroBatchSums sums = new MicroBatchSums(partitions, count);
-                for (int k = 0; k < count; k++) {
-                    GradientSum sum = new GradientSum();
-                    steps[k].addTo(bc.value(), partition.iterator(), sum);
-                    sums.add(k, index, sum);
+                Network.Weights unpacked = ExecutorWeights.acquire(bc, net); // once per broadcast and JVM
+                try {
+                    for (int k = 0; k < count; k++) {
+                        GradientSum sum = new GradientSum();
+                        steps[k].addTo(unpacked, partition.iterator(), sum);
+                        sums.add(k, index, sum);
+                    }
+                } finally {
+                    ExecutorWeights.release(unpacked);
                 }
                 for (int k = 0; k < count; k++) {
                     InjectedFaults.atEndOfTask(firstGlobalStep + k, index);
@@ -318,10 +322,10 @@ public final class Trainer {
         }
     }
 
-    /** What one task adds to its partition's sum, given the broadcast weights and the partition's blocks. */
+    /** What one task adds to its partition's sum, given the unpacked weights and the partition's blocks. */
     @FunctionalInterface
     private interface PartitionSum extends Serializable {
-        void addTo(float[] weights, Iterator<DenseBlock> blocks, GradientSum sum);
+        void addTo(Network.Weights weights, Iterator<DenseBlock> blocks, GradientSum sum);
     }
 
     /**
@@ -334,11 +338,17 @@ public final class Trainer {
             PartitionSum f) {
         Broadcast<float[]> bc = spark.broadcast(weights);
         int partitions = blocks.getNumPartitions();
+        Network net = network;
         try {
             return blocks.mapPartitionsWithIndex((index, it) -> {
                 NativeThreads.limit();
                 GradientSum sum = new GradientSum();
-                f.addTo(bc.value(), it, sum);
+                Network.Weights unpacked = ExecutorWeights.acquire(bc, net); // once per broadcast and JVM
+                try {
+                    f.addTo(unpacked, it, sum);
+                } finally {
+                    ExecutorWeights.release(unpacked);
+                }
                 if (trainingStep != NOT_A_TRAINING_STEP) {
                     InjectedFaults.atEndOfTask(trainingStep, index);
                 }

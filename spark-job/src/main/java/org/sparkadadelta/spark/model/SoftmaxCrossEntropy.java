@@ -1,0 +1,61 @@
+package org.sparkadadelta.spark.model;
+
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.same.Max;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Log;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Sparse categorical cross-entropy from the logits, in place: {@code logsumexp(z) - z[y]} per row and the
+ * gradient {@code softmax(z) - onehot(y)} written over the logits. Whole-matrix ND4J kernels do the
+ * arithmetic (max, exp, row sums, division, log: the same kernels, in the same order, as always, so the float
+ * results are unchanged); the per-row work (the label's logit, the one-hot subtraction, the accuracy count)
+ * is a Java loop over the raw buffers rather than an ND4J call per element.
+ */
+final class SoftmaxCrossEntropy {
+    private SoftmaxCrossEntropy() {
+    }
+
+    /**
+     * @param logits [rows, classes], C order at offset 0; overwritten by the gradient
+     * @param rowsA  a [rows] vector at offset 0 (scratch)
+     * @param rowsB  a [rows] vector at offset 0 (scratch)
+     */
+    static Loss.Result evaluateInPlace(INDArray logits, float[] labels, int rows, INDArray rowsA, INDArray rowsB) {
+        long classes = logits.columns();
+        INDArray argmax = Nd4j.argMax(logits, 1); // of the logits as given: ties resolved as ever
+        INDArray max = rowsA;
+        Nd4j.getExecutioner().exec(new Max(logits, max, 1));
+        logits.subiColumnVector(max.reshape(rows, 1)); // shifted
+        DataBuffer z = logits.data();
+        DataBuffer picked = rowsB.data();
+        DataBuffer best = argmax.data();
+        double correct = 0;
+        for (int i = 0; i < rows; i++) {
+            int label = (int) labels[i];
+            picked.put(i, z.getDouble(i * classes + label));
+            if (best.getLong(i) == label) {
+                correct++;
+            }
+        }
+        Nd4j.getExecutioner().exec(new Exp(logits)); // in place
+        INDArray sumExp = rowsA;
+        logits.sum(sumExp, 1);
+        logits.diviColumnVector(sumExp.reshape(rows, 1)); // softmax
+        Nd4j.getExecutioner().exec(new Log(sumExp)); // in place: logsumexp of the shifted logits
+        double lossSum = sumExp.subi(rowsB).sumNumber().doubleValue();
+        boolean single = logits.dataType() == DataType.FLOAT;
+        for (int i = 0; i < rows; i++) {
+            long at = i * classes + (int) labels[i];
+            if (single) { // p - 1 in float32, as the one-hot subtraction did
+                z.put(at, z.getFloat(at) - 1f);
+            } else {
+                z.put(at, z.getDouble(at) - 1.0);
+            }
+        }
+        return new Loss.Result(lossSum, logits, correct);
+    }
+}
