@@ -61,6 +61,16 @@ public final class GoldenCase {
         return anyFloat64 && !root.path("dtype_promotion").asText().startsWith("tensorflow");
     }
 
+    /** Whether the steps record Keras's clipping input and output (differential runs with norm clipping). */
+    public boolean hasClippingRecords() {
+        for (JsonNode step : root.path("steps")) {
+            if (step.has("clip_output")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public Map<String, Object> serializedConfig() {
         return GoldenFiles.toMap(root.path("config"));
     }
