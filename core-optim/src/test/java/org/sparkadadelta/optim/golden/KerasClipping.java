@@ -17,13 +17,23 @@ import org.sparkadadelta.optim.tensor.Precision;
  * Norm clipping checked against what Keras's {@code _clip_gradients} received and returned in each step
  * ({@code clip_input}, {@code clip_output} of a differential record): our gradient going into clipping must
  * equal Keras's bit for bit; our clipped gradient must be within {@value #MAX_ULPS} ulp of Keras's per
- * element (TensorFlow sums the squares in its own order), with the same NaN and infinities, and the same
- * sign where both are zero (a zero is exact: a zero element times a positive factor, or a finite one over an
- * infinite norm). Then Keras's clipped gradient replaces ours, so that the rest of the step, and with it the
- * whole trajectory, is compared bit for bit.
+ * element, with the same NaN and infinities, and the same sign where both are zero (a zero is exact: a zero
+ * element times a positive factor, or a finite one over an infinite norm). Then Keras's clipped gradient
+ * replaces ours, so that the rest of the step, and with it the whole trajectory, is compared bit for bit.
+ *
+ * <p>Why {@value #MAX_ULPS} and not 4: only the sum of squares depends on the summation order (TensorFlow's
+ * reduction, numpy's pairwise one here), and both sums are within about 1.3 eps of the exact sum of the
+ * rounded squares (measured over the 401 clipped tensors of seed 129282461, up to 1,152 elements: TF 1.21,
+ * ours 1.27, apart at most 1.86 eps). Everything after the sum is correctly rounded, but starts from
+ * different norms, so each of its roundings can fall either way on each side: for clipnorm sqrt and the
+ * division (at most 3 eps apart in all, 6 ulp), for global_clipnorm also the sum over the tensors, 1/norm,
+ * {@code c * min(...)} and {@code g * scale} (up to 12 ulp if every rounding fell the worst way). An
+ * element at the top of its binade counts twice the ulps of one at the bottom for the same relative error.
+ * Measured: 5 ulp (seed 129282461, config 143, step 0: 840 float32 elements, global_clipnorm 0.85; TF's norm
+ * 28.798582, ours 28.798578, the exact one 28.7985798, so 2 ulp apart, scales 4 ulp apart), 3 ulp elsewhere.
  */
 final class KerasClipping implements ClippingSeam.Observer {
-    static final long MAX_ULPS = 4;
+    static final long MAX_ULPS = 8;
     /** The largest difference seen by any instance, in ulps, for the test's log. */
     static final AtomicLong MAX_SEEN = new AtomicLong();
 
