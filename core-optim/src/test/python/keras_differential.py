@@ -9,6 +9,8 @@ Each configuration is written as ``OUT_DIR/config_NNNN.json`` in the golden-case
 ``../shared/keras-golden/README.md`` (the ``tf_fuzz_*`` flavour: TensorFlow's int64 iteration counters are
 recorded with dtype int32, as ``metadata_normalized`` says), plus ``differential``: the drawn configuration.
 This script only builds Keras objects, feeds gradients and records state; it contains no optimizer math.
+With norm clipping (``clipnorm``/``global_clipnorm``), each step also records what Keras's own
+``_clip_gradients`` received and returned (``clip_input``, ``clip_output``; see ``observe_clipping``).
 
 Usage: keras_differential.py SEED COUNT OUT_DIR [FIRST_INDEX]
 """
@@ -259,6 +261,42 @@ def layout(outer, inner, model_vars):
     return entries
 
 
+def norm_clipped(drawn):
+    args = drawn["adadelta"]
+    return any((args.get(k) or 0) > 0 for k in ("clipnorm", "global_clipnorm"))
+
+
+def observe_clipping(inner, calls):
+    """Wraps the inner optimizer's ``_clip_gradients`` (the one place base_optimizer clips, after the
+    loss-scale division and the accumulation average; with TensorFlow it runs ``tf.clip_by_norm`` per tensor
+    or the module's ``clip_by_global_norm``) so that each call's gradients in and out are kept, as Keras
+    computed them. Its list holds the present gradients only, in variable order."""
+    original = inner._clip_gradients
+
+    def recording(grads):
+        clipped = original(grads)
+        calls.append(([np.asarray(g) for g in grads], [np.asarray(g) for g in clipped]))
+        return clipped
+
+    object.__setattr__(inner, "_clip_gradients", recording)  # not a trackable attribute
+
+
+def clip_record(calls, grads):
+    """The step's clipping call as flat lists per variable (null where the gradient was None), or None."""
+    if not calls:
+        return None
+    if len(calls) > 1:
+        raise AssertionError("%d clipping calls in one apply" % len(calls))
+    ins, outs = calls[0]
+    present = [i for i, g in enumerate(grads) if g is not None]
+    if len(ins) != len(present) or len(outs) != len(present):
+        raise AssertionError("clipping saw %d gradients, %d are present" % (len(ins), len(present)))
+    clip_in, clip_out = [None] * len(grads), [None] * len(grads)
+    for k, i in enumerate(present):
+        clip_in[i], clip_out[i] = flat(ins[k]), flat(outs[k])
+    return {"clip_input": clip_in, "clip_output": clip_out}
+
+
 def state(outer):
     return {v.path: flat(v.numpy()) for v in outer.variables}
 
@@ -278,6 +316,9 @@ def run_config(seed, index, drawn):
     optimizer_variables = layout(outer, inner, model_vars)
     is_lso = outer is not inner
     premultiplier = drawn["adadelta"].get("loss_scale_factor") if not is_lso else None
+    clip_calls = []
+    if norm_clipped(drawn):
+        observe_clipping(inner, clip_calls)
 
     steps = []
     for step in range(drawn["steps"]):
@@ -291,6 +332,7 @@ def run_config(seed, index, drawn):
             grads = [None if g is None else (g * s).astype(gdt) for g in grads]
         raw_before = int(inner._iterations.numpy())
         lr_used = np.asarray(inner.learning_rate)
+        clip_calls.clear()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             outer.apply(grads, model_vars)
@@ -299,6 +341,9 @@ def run_config(seed, index, drawn):
                   "variables": {v.name: flat(v.numpy()) for v in model_vars},
                   "iterations": int(np.asarray(outer.iterations)), "raw_iterations": int(inner._iterations.numpy()),
                   "learning_rate": num(np.asarray(inner.learning_rate)), "optimizer_variables": state(outer)}
+        clipping = clip_record(clip_calls, grads)
+        if clipping is not None:  # absent: no clipping this step (accumulation micro-step, LSO skip)
+            record.update(clipping)
         # numpy's floating-point RuntimeWarnings (inf - inf inside Keras) are informational, as in the goldens.
         texts = ["%s: %s" % (w.category.__name__, w.message) for w in caught if w.category is not RuntimeWarning]
         fp = ["%s" % w.message for w in caught if w.category is RuntimeWarning]

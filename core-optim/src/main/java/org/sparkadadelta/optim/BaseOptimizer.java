@@ -52,6 +52,7 @@ public abstract class BaseOptimizer implements Optimizer {
     private GradientAccumulator accumulator;
     private String buildScope;
     private WarningListener warnings = WarningListener.LOG;
+    private ClippingObserver clippingObserver;
 
     protected BaseOptimizer(OptimizerOptions options, String defaultName, TensorMath math) {
         this(options, defaultName, math, false);
@@ -299,11 +300,35 @@ public abstract class BaseOptimizer implements Optimizer {
     }
 
     private void update(List<INDArray> grads, List<Variable> vars, double lr) {
+        if (clippingObserver != null) {
+            clippingObserver.beforeClipping(vars, grads);
+        }
         List<INDArray> clipped = clipping.clip(grads, vars);
+        if (clippingObserver != null) {
+            clipped = clippingObserver.afterClipping(vars, clipped);
+        }
         weightDecay.apply(vars, lr);
         for (int i = 0; i < vars.size(); i++) {
             updateStep(clipped.get(i), vars.get(i), lr);
         }
+    }
+
+    /**
+     * A seam for the differential test against Keras only (KerasDifferentialTest): sees the gradients that go
+     * into clipping and the clipped ones, where Keras's {@code _clip_gradients} sits (update steps only, after
+     * the loss-scale division and the accumulation average), and may replace the clipped ones. Clipping writes
+     * in place, so the input is only valid inside {@link #beforeClipping}. Unset in production: no cost.
+     */
+    interface ClippingObserver {
+        void beforeClipping(List<Variable> vars, List<INDArray> grads);
+
+        /** @return the gradients the rest of the step uses (weight decay, the update rule) */
+        List<INDArray> afterClipping(List<Variable> vars, List<INDArray> clipped);
+    }
+
+    /** Installs (or with null removes) the {@link ClippingObserver}; for the differential test only. */
+    void setClippingObserver(ClippingObserver observer) {
+        this.clippingObserver = observer;
     }
 
     /** {@code g / divisor} into each variable's working gradient (the caller's gradients stay untouched). */

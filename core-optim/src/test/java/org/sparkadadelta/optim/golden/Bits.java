@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -61,54 +60,6 @@ public final class Bits {
                 assertEquals((long) e, flat.getLong(i), where);
             }
         }
-    }
-
-    /**
-     * Compares a flat golden list with a tensor within {@code maxUlps} units in the last place of the element's
-     * scale: its largest magnitude in {@code scales} (flat lists of the same size, e.g. Keras's values of this
-     * tensor now and one step earlier). An error in a step's update is relative to the update, which is at
-     * most as large as the values it moves between, so a result that cancels to near zero is not held to ulps
-     * of its own tiny size. NaN, infinities and the sign of zero must be the same. {@code float32Ulps}:
-     * float64 values are measured in float32 ulps, for errors that come from float32 arithmetic.
-     */
-    public static void assertTensorClose(JsonNode expected, List<JsonNode> scales, INDArray actual, long maxUlps,
-            boolean float32Ulps, String what) {
-        assertEquals(expected.size(), actual.length(), what + ": number of elements");
-        for (JsonNode s : scales) {
-            assertEquals(expected.size(), s.size(), what + ": number of elements of the scale");
-        }
-        INDArray flat = actual.reshape('c', new long[] {actual.length()});
-        boolean doubles = actual.dataType() == DataType.DOUBLE;
-        for (int i = 0; i < expected.size(); i++) {
-            double e = GoldenFiles.number(expected.get(i));
-            double a = doubles ? flat.getDouble(i) : flat.getFloat(i);
-            double scale = 0;
-            for (JsonNode s : scales) {
-                double v = GoldenFiles.number(s.get(i));
-                if (Double.isFinite(v)) {
-                    scale = Math.max(scale, Math.abs(doubles ? v : (float) v));
-                }
-            }
-            double unit = doubles && !float32Ulps ? Math.ulp(scale) : Math.ulp((float) scale);
-            if (!close(doubles ? e : (float) e, a, maxUlps * unit)) {
-                fail(what + "[" + i + "]: expected " + e + " (" + (doubles ? hex(e) : hex((float) e)) + ") but was "
-                        + a + " (" + (doubles ? hex(a) : hex((float) a)) + "): " + Math.abs(e - a) / unit
-                        + " ulp of its scale " + scale + "; at most " + maxUlps + " allowed");
-            }
-        }
-    }
-
-    private static boolean close(double expected, double actual, double maxError) {
-        if (Double.isNaN(expected) || Double.isNaN(actual)) {
-            return Double.isNaN(expected) && Double.isNaN(actual);
-        }
-        if (Double.doubleToLongBits(expected) == Double.doubleToLongBits(actual)) {
-            return true;
-        }
-        if (Double.isInfinite(expected) || Double.isInfinite(actual) || (expected == 0 && actual == 0)) {
-            return false;  // infinities and signed zeros are exact
-        }
-        return Math.abs(expected - actual) <= maxError;
     }
 
     static long ulps(float a, float b) {

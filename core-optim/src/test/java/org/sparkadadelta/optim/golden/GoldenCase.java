@@ -61,6 +61,16 @@ public final class GoldenCase {
         return anyFloat64 && !root.path("dtype_promotion").asText().startsWith("tensorflow");
     }
 
+    /**
+     * Whether the steps record Keras's clipping input and output: differential runs with norm clipping, on
+     * every step where Keras clipped (keras_differential.py).
+     */
+    public boolean hasClippingRecords() {
+        JsonNode cfg = adadeltaConfig();
+        return root.has("differential")
+                && (cfg.path("clipnorm").asDouble(0) > 0 || cfg.path("global_clipnorm").asDouble(0) > 0);
+    }
+
     public Map<String, Object> serializedConfig() {
         return GoldenFiles.toMap(root.path("config"));
     }

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkadadelta.optim.BaseOptimizer;
+import org.sparkadadelta.optim.ClippingSeam;
 import org.sparkadadelta.optim.LearningRate;
 import org.sparkadadelta.optim.LossScaleOptimizer;
 import org.sparkadadelta.optim.Optimizer;
@@ -26,33 +26,15 @@ import org.sparkadadelta.optim.tensor.Precision;
  * every optimizer slot, the iteration counters, the learning rate and the warnings at every step, then the
  * values after {@code finalize_variable_values}. Schedule cases get Keras's recorded learning rate injected
  * (Keras's float32 pow/cos/log are not correctly rounded; the schedule values are checked on their own).
+ * Differential records of norm-clipped runs also carry Keras's clipping input and output: there our gradient
+ * is checked going into clipping (bit for bit) and coming out of it (within a few ulp), and Keras's clipped
+ * gradient continues the step ({@link KerasClipping}), so that everything else is still compared bit for bit.
  */
 public final class GoldenReplay {
-    /**
-     * How float tensors are compared: bit for bit when {@code maxUlps} is 0, otherwise as
-     * {@link Bits#assertTensorClose} does, within {@code maxUlps}, except the two Adadelta accumulators, which
-     * hold squares (a relative error doubles when squared), within {@code squaresMaxUlps}. {@code float32Ulps}:
-     * float64 values are compared in float32 ulps, for float32 gradients on float64 variables, whose error
-     * comes from float32 arithmetic. {@code fromKerasState}: each step starts from Keras's recorded state of
-     * the step before (variables and slots overwritten after each comparison), so that an ulp of difference
-     * does not compound over the steps and each step's tolerance holds on its own.
-     */
-    public record Tolerance(long maxUlps, long squaresMaxUlps, boolean float32Ulps, boolean fromKerasState) {
-        public static final Tolerance EXACT = new Tolerance(0, 0, false, false);
-
-        long forRole(String role) {
-            return role.equals("accumulated_grad") || role.equals("accumulated_delta_var") ? squaresMaxUlps : maxUlps;
-        }
-    }
-
     private GoldenReplay() {
     }
 
     public static void replay(GoldenCase c) {
-        replay(c, Tolerance.EXACT);
-    }
-
-    public static void replay(GoldenCase c, Tolerance tolerance) {
         Assumptions.assumeFalse(c.usesNumpyFloat64Promotion(), "float64 variables follow TensorFlow's promotion "
                 + "(the *_tfpromo cases); numpy-backend float64 (computed in float32) is not ported");
         List<String> warnings = new ArrayList<>();
@@ -71,8 +53,13 @@ public final class GoldenReplay {
         opt.build(vars);
         checkLayout(c, opt);
         checkInitialState(c, opt);
+        // Differential records of norm-clipped runs carry Keras's clipping input and output (KerasClipping).
+        KerasClipping clipping = null;
+        if (c.hasClippingRecords()) {
+            clipping = new KerasClipping(vars, Precision.fromKerasName(c.root.path("gradient_dtype").asText()));
+            ClippingSeam.observe(adadelta, clipping);
+        }
 
-        JsonNode before = initialState(c);  // Keras's values one step earlier, for the tolerance
         for (JsonNode step : steps) {
             String at = "step " + step.path("step").asInt();
             assertEquals(step.path("raw_iterations_before").asLong(), opt.rawIterations(), at + ": raw iterations");
@@ -81,9 +68,15 @@ public final class GoldenReplay {
                         at + ": lr_used");
             }
             warnings.clear();
+            if (clipping != null) {
+                clipping.expect(step, at);
+            }
             opt.apply(c.gradients(step), vars);
+            if (clipping != null) {
+                clipping.checkCalls();
+            }
 
-            checkState(c, opt, vars, step, before, tolerance, at);
+            checkState(c, opt, vars, step, at);
             assertEquals(step.path("iterations").asLong(), opt.iterations(), at + ": iterations");
             assertEquals(step.path("raw_iterations").asLong(), opt.rawIterations(), at + ": raw_iterations");
             if (!injected) {
@@ -91,14 +84,10 @@ public final class GoldenReplay {
                         at + ": learning_rate after the step");
             }
             assertEquals(expectedWarnings(step), warnings, at + ": warnings");
-            if (tolerance.fromKerasState()) {
-                loadKerasState(opt, vars, step);
-            }
-            before = step;
         }
 
         opt.finalizeVariableValues(vars);
-        checkState(c, opt, vars, c.root.path("after_finalize"), before, tolerance, "after finalize");
+        checkState(c, opt, vars, c.root.path("after_finalize"), "after finalize");
     }
 
     /** {@code serialize(deserialize(config))} gives Keras's config JSON back. */
@@ -150,75 +139,23 @@ public final class GoldenReplay {
         }
     }
 
-    /** Keras's state before the first step, shaped like a step record ({@code variables}, slots by path). */
-    private static JsonNode initialState(GoldenCase c) {
-        ObjectNode state = GoldenFiles.MAPPER.createObjectNode();
-        ObjectNode variables = state.putObject("variables");
-        for (JsonNode v : c.root.path("variables")) {
-            variables.set(v.path("name").asText(), v.path("initial"));
-        }
-        ObjectNode slots = state.putObject("optimizer_variables");
-        for (JsonNode o : c.root.path("optimizer_variables")) {
-            slots.set(o.path("path").asText(), o.path("initial"));
-        }
-        return state;
-    }
-
     /**
      * Compares every model variable and optimizer variable with Keras's {@code expected} state (a step record
-     * or {@code after_finalize}), exactly or within the tolerance. The tolerance's scale is each element's
-     * magnitude in Keras's values now and in {@code before}, the step before; for a moving average also its
-     * model variable's, whose error it inherits (it is a copy of the variable after the first step).
+     * or {@code after_finalize}), bit for bit.
      */
-    private static void checkState(GoldenCase c, Optimizer opt, List<Variable> vars, JsonNode expected,
-            JsonNode before, Tolerance tolerance, String at) {
+    private static void checkState(GoldenCase c, Optimizer opt, List<Variable> vars, JsonNode expected, String at) {
         for (Variable v : vars) {
-            JsonNode want = expected.path("variables").path(v.name());
-            compare(want, List.of(want, before.path("variables").path(v.name())), v.value(), tolerance.maxUlps(),
-                    tolerance, at + ": variable " + v.name());
+            Bits.assertTensor(expected.path("variables").path(v.name()), v.value(), at + ": variable " + v.name());
         }
         List<OptimizerVariable> ours = opt.optimizerVariables();
         JsonNode layout = c.root.path("optimizer_variables");
         for (int i = 0; i < layout.size(); i++) {
             String path = layout.get(i).path("path").asText();
-            String role = layout.get(i).path("role").asText();
             JsonNode want = expected.path("optimizer_variables").path(path);
             if (want.isMissingNode()) {
                 fail(at + ": golden file has no value for " + path);
             }
-            List<JsonNode> scales = new ArrayList<>(List.of(want, before.path("optimizer_variables").path(path)));
-            if (role.equals("average")) {
-                String model = layout.get(i).path("model_variable").asText();
-                scales.add(expected.path("variables").path(model));
-                scales.add(before.path("variables").path(model));
-            }
-            compare(want, scales, ours.get(i).variable().value(), tolerance.forRole(role), tolerance, at + ": " + path);
-        }
-    }
-
-    private static void compare(JsonNode expected, List<JsonNode> scales, INDArray actual, long maxUlps,
-            Tolerance tolerance, String what) {
-        if (maxUlps == 0 || !actual.dataType().isFPType()) {
-            Bits.assertTensor(expected, actual, what);
-        } else {
-            Bits.assertTensorClose(expected, scales, actual, maxUlps, tolerance.float32Ulps(), what);
-        }
-    }
-
-    /** Overwrites our float variables and slots with Keras's values after {@code step} (counters already equal). */
-    private static void loadKerasState(Optimizer opt, List<Variable> vars, JsonNode step) {
-        for (Variable v : vars) {
-            assignFloats(v, step.path("variables").path(v.name()));
-        }
-        for (OptimizerVariable o : opt.optimizerVariables()) {
-            assignFloats(o.variable(), step.path("optimizer_variables").path(o.variable().path()));
-        }
-    }
-
-    private static void assignFloats(Variable v, JsonNode flat) {
-        INDArray value = v.value();
-        if (value.dataType().isFPType()) {
-            v.assign(GoldenCase.tensor(flat, value.shape(), Precision.fromKerasName(v.kerasDtype())));
+            Bits.assertTensor(want, ours.get(i).variable().value(), at + ": " + path);
         }
     }
 

@@ -1,6 +1,5 @@
 package org.sparkadadelta.optim.golden;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -20,17 +19,15 @@ import org.sparkadadelta.optim.schedules.ScheduleGoldenTest;
  * {@code finalize_variable_values}, bit for bit; the config JSON must round-trip; schedule values are
  * checked within 8 ulp (and Keras's own value is injected for the optimizer comparison).
  *
- * <p>The exception is norm clipping ({@code clipnorm}, {@code global_clipnorm} > 0): TensorFlow sums the
- * squares in its own order, so the norm, and through it every clipped element, may differ by an ulp or two.
- * There each step starts from Keras's state after the step before, so the tolerance bounds one step's error
- * instead of compounding over the trajectory, and each element must be within {@value #CLIPNORM_ULPS} ulp
- * ({@value #CLIPNORM_SQUARES_ULPS} for the Adadelta accumulators, which hold squares of the clipped
- * gradient: twice its relative error, plus two roundings) of the element's scale: the larger of Keras's value and Keras's value
- * one step earlier, for a moving average also its variable's (the step's update is at most that large, and a
- * variable that cancels to near zero keeps the update's absolute error; {@link Bits#assertTensorClose}).
- * NaN, infinities and signed zeros must be the same (a zero comes from exact arithmetic, e.g. a zero gradient
- * times the positive clipping factor). With float32 gradients the ulps are float32 ulps even for float64
- * variables: clipping runs in the gradient's dtype.
+ * <p>The one exception is norm clipping ({@code clipnorm}, {@code global_clipnorm} > 0): TensorFlow sums the
+ * squares in its own order, so the norm, and through it each clipped element, may differ by an ulp or two.
+ * The script records what Keras's {@code _clip_gradients} received and returned at each step; our gradient
+ * going into clipping must equal Keras's bit for bit, our clipped gradient must be within
+ * {@value KerasClipping#MAX_ULPS} ulp of Keras's per element with the same NaN, infinities and signed zeros
+ * (the required 4 ulp does not hold for TensorFlow's order: 5 measured; see {@link KerasClipping}),
+ * and then Keras's clipped gradient continues our step ({@link KerasClipping}), so that weight decay, the
+ * update, the accumulators, EMA, counters and the loss scale are compared bit for bit over the whole
+ * trajectory, as everywhere else. Each run logs the largest clipping difference it saw.
  *
  * <p>{@code -Dkeras.diff.seed=N} reproduces a run (default: a fresh seed, printed), {@code
  * -Dkeras.diff.configs=N} sets the count (default {@value #DEFAULT_CONFIGS}), {@code -Dkeras.diff.first=I}
@@ -39,9 +36,6 @@ import org.sparkadadelta.optim.schedules.ScheduleGoldenTest;
  */
 class KerasDifferentialTest {
     static final int DEFAULT_CONFIGS = 200;
-    static final long CLIPNORM_ULPS = 4;
-    /** A square doubles the relative error; then (1 - rho) * g^2 and its sum with rho * E[g^2] round twice more. */
-    static final long CLIPNORM_SQUARES_ULPS = 2 * CLIPNORM_ULPS + 2;
 
     @TestFactory
     Stream<DynamicTest> randomConfigurationsAgreeWithKeras() throws Exception {
@@ -63,17 +57,23 @@ class KerasDifferentialTest {
         Path dir = files.get(0).getParent();
         System.out.printf("[keras differential] Keras recorded %d configurations in %.1f s: %s%n", files.size(),
                 (System.nanoTime() - start) / 1e9, Files.readString(dir.resolve("coverage.txt")).strip());
-        return files.stream().map(file -> {
+        KerasClipping.MAX_SEEN.set(0);
+        Stream<DynamicTest> configs = files.stream().map(file -> {
             GoldenCase c = GoldenCase.load(file);
             int index = c.root.path("differential_index").asInt();
             return DynamicTest.dynamicTest("seed " + seed + " config " + index, file.toUri(),
                     () -> check(seed, index, c));
         });
+        // Runs last: how close norm clipping came to its limit, for the log.
+        return Stream.concat(configs, Stream.of(DynamicTest.dynamicTest("seed " + seed + " clipping summary",
+                () -> System.out.printf("[keras differential] seed %d: clipped gradients at most %d ulp from "
+                        + "Keras's (limit %d); %.1f s in all%n", seed, KerasClipping.MAX_SEEN.get(),
+                        KerasClipping.MAX_ULPS, (System.nanoTime() - start) / 1e9))));
     }
 
     private static void check(long seed, int index, GoldenCase c) {
         try {
-            GoldenReplay.replay(c, tolerance(c));
+            GoldenReplay.replay(c);
             GoldenReplay.configRoundTrip(c);
             if (c.hasSchedule()) {
                 ScheduleGoldenTest.checkSchedule(c.name(), c.root, false);
@@ -86,15 +86,5 @@ class KerasDifferentialTest {
                     + ")\n  drawn: " + c.root.path("differential") + "\n  keras config: " + c.root.path("config")
                     + "\n  " + e, e);
         }
-    }
-
-    /** Bit for bit, except where a norm is clipped (see the class comment). */
-    static GoldenReplay.Tolerance tolerance(GoldenCase c) {
-        JsonNode cfg = c.adadeltaConfig();
-        boolean normClipped = cfg.path("clipnorm").asDouble(0) > 0 || cfg.path("global_clipnorm").asDouble(0) > 0;
-        // Clipping runs in the gradient's dtype: float32 gradients on float64 variables are off by float32 ulps.
-        boolean float32Gradients = "float32".equals(c.root.path("gradient_dtype").asText());
-        return normClipped ? new GoldenReplay.Tolerance(CLIPNORM_ULPS, CLIPNORM_SQUARES_ULPS, float32Gradients, true)
-                : GoldenReplay.Tolerance.EXACT;
     }
 }
