@@ -279,7 +279,7 @@ public abstract class BaseOptimizer implements Optimizer {
     private void applyPresent(List<INDArray> grads, List<Variable> vars) {
         long raw = rawIterations();
         if (options.lossScaleFactor() != null) {
-            grads = divideAll(grads, vars, options.lossScaleFactor());
+            grads = scratch.divided(grads, vars, options.lossScaleFactor());
         }
         double lr = learningRateValue();
         if (accumulator == null) {
@@ -329,18 +329,6 @@ public abstract class BaseOptimizer implements Optimizer {
     /** Installs (or with null removes) the {@link ClippingObserver}; for the differential test only. */
     void setClippingObserver(ClippingObserver observer) {
         this.clippingObserver = observer;
-    }
-
-    /** {@code g / divisor} into each variable's working gradient (the caller's gradients stay untouched). */
-    private List<INDArray> divideAll(List<INDArray> grads, List<Variable> vars, double divisor) {
-        List<INDArray> out = new ArrayList<>(grads.size());
-        for (int i = 0; i < grads.size(); i++) {
-            INDArray g = grads.get(i);
-            INDArray unscaled = scratch.get(vars.get(i), Scratch.Use.GRADIENT, TensorMath.precisionOf(g));
-            math.divide(g, divisor, unscaled);
-            out.add(unscaled);
-        }
-        return out;
     }
 
     /**

@@ -1,7 +1,6 @@
 package org.sparkadadelta.optim;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -199,7 +198,9 @@ public final class LossScaleOptimizer implements Optimizer {
         }
         if (allFinite(grads)) {
             double scale = dynamicScale();
-            inner.apply(unscaled(grads, variables, scale), variables);
+            // Unscaled into this optimizer's own arrays: the caller's gradients stay untouched.
+            List<Variable> vars = variables != null ? variables : inner.trainableVariables();
+            inner.apply(scratch.divided(grads, vars, scale), variables);
             if (stepCounter() == dynamicGrowthSteps - 1) {
                 stepCounter.value().assign(0);
                 dynamicScale.value().assign((float) (scale * 2.0));
@@ -210,29 +211,6 @@ public final class LossScaleOptimizer implements Optimizer {
             stepCounter.value().assign(0);
             dynamicScale.value().assign((float) (dynamicScale() / 2.0));
         }
-    }
-
-    /**
-     * {@code g / scale} for every present gradient, into an array of this optimizer's kept for its variable
-     * (the caller's gradients stay untouched). Gradients that match no variable are left to the inner
-     * optimizer's checks, divided into a new array.
-     */
-    private List<INDArray> unscaled(List<INDArray> grads, List<Variable> variables, double scale) {
-        List<Variable> vars = variables != null ? variables : inner.trainableVariables();
-        List<INDArray> out = new ArrayList<>(grads.size());
-        for (int i = 0; i < grads.size(); i++) {
-            INDArray g = grads.get(i);
-            if (g == null) {
-                out.add(null);
-            } else if (grads.size() == vars.size() && Arrays.equals(g.shape(), vars.get(i).shape())) {
-                INDArray u = scratch.get(vars.get(i), Scratch.Use.GRADIENT, TensorMath.precisionOf(g));
-                math.divide(g, scale, u);
-                out.add(u);
-            } else {
-                out.add(math.divide(g, scale));
-            }
-        }
-        return out;
     }
 
     private boolean allFinite(List<INDArray> grads) {

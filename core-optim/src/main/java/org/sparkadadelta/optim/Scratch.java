@@ -1,7 +1,10 @@
 package org.sparkadadelta.optim;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkadadelta.optim.tensor.Precision;
@@ -44,5 +47,27 @@ final class Scratch {
     /** In the variable's own precision. */
     INDArray get(Variable variable, Use use) {
         return get(variable, use, variable.precision());
+    }
+
+    /**
+     * {@code g / divisor} for each gradient, into its variable's {@link Use#GRADIENT} array in the gradient's
+     * precision, so the caller's gradients stay untouched. A null gradient stays null; one that does not match
+     * its variable (count or shape) is divided into a new array and left to the optimizer's own checks.
+     */
+    List<INDArray> divided(List<INDArray> grads, List<Variable> vars, double divisor) {
+        List<INDArray> out = new ArrayList<>(grads.size());
+        for (int i = 0; i < grads.size(); i++) {
+            INDArray g = grads.get(i);
+            if (g == null) {
+                out.add(null);
+            } else if (grads.size() == vars.size() && Arrays.equals(g.shape(), vars.get(i).shape())) {
+                INDArray into = get(vars.get(i), Use.GRADIENT, TensorMath.precisionOf(g));
+                math.divide(g, divisor, into);
+                out.add(into);
+            } else {
+                out.add(math.divide(g, divisor));
+            }
+        }
+        return out;
     }
 }
