@@ -1,15 +1,12 @@
 package org.sparkadadelta.optim.tensor;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sparkadadelta.optim.Adadelta;
 import org.sparkadadelta.optim.Adadelta.UpdateKernel;
@@ -27,26 +24,26 @@ class FusedAdadeltaUpdateTest {
     void givesTheBitsOfTheOps(Precision p) {
         for (double[] rhoEpsLr : new double[][] {{0.95, 1e-7, 0.001}, {0.3, 1e-30, 1.0}, {1.0, 0.0, 0.7},
                 {0.0, 2.5, 1e-3}}) {
-            Variable fused = new Variable("v", values(p, 1, false));
+            Variable fused = new Variable("v", KernelSamples.wideRange(p, 1, N, 0, 0));
             Variable ops = new Variable("v", fused.value().dup());
             Adadelta a = builder(rhoEpsLr, UpdateKernel.FUSED);
             Adadelta b = builder(rhoEpsLr, UpdateKernel.TENSOR_OPS);
             for (int step = 0; step < 4; step++) {
-                INDArray g = values(p, 10 + step, true);
+                INDArray g = KernelSamples.wideRange(p, 10 + step, N, 1, 613);
                 a.apply(List.of(g), List.of(fused));
                 b.apply(List.of(g), List.of(ops));
             }
             for (int k = 0; k < a.variables().size(); k++) {
-                sameBits(b.variables().get(k).value(), a.variables().get(k).value(), "slot " + k);
+                KernelSamples.assertSameBits(b.variables().get(k).value(), a.variables().get(k).value(), "slot " + k);
             }
-            sameBits(ops.value(), fused.value(), "variable");
+            KernelSamples.assertSameBits(ops.value(), fused.value(), "variable");
         }
     }
 
     @ParameterizedTest
     @EnumSource(Precision.class)
     void viewsThatAreNotContiguousTakeTheOpsPath(Precision p) {
-        INDArray m = values(p, 3, false).reshape('c', new long[] {50, 100});
+        INDArray m = KernelSamples.wideRange(p, 3, N, 0, 0).reshape('c', new long[] {50, 100});
         INDArray column = m.get(NDArrayIndex.all(), NDArrayIndex.point(7));
         assertFalse(FusedAdadeltaUpdate.supports(column, column.dup(), column.dup(), column.dup()));
         INDArray row = m.getRow(3);
@@ -55,44 +52,14 @@ class FusedAdadeltaUpdateTest {
         Variable ops = new Variable("v", column.dup());
         Adadelta a = builder(new double[] {0.95, 1e-7, 1.0}, UpdateKernel.FUSED);
         Adadelta b = builder(new double[] {0.95, 1e-7, 1.0}, UpdateKernel.TENSOR_OPS);
-        INDArray g = values(p, 4, true).get(NDArrayIndex.interval(0, 50));
+        INDArray g = KernelSamples.wideRange(p, 4, N, 1, 613).get(NDArrayIndex.interval(0, 50));
         a.apply(List.of(g), List.of(fused));
         b.apply(List.of(g), List.of(ops));
-        sameBits(ops.value(), fused.value(), "variable");
+        KernelSamples.assertSameBits(ops.value(), fused.value(), "variable");
     }
 
     private static Adadelta builder(double[] rhoEpsLr, UpdateKernel kernel) {
         return Adadelta.builder().rho(rhoEpsLr[0]).epsilon(rhoEpsLr[1]).learningRate(rhoEpsLr[2])
                 .updateKernel(kernel).build();
-    }
-
-    private static INDArray values(Precision p, long seed, boolean specials) {
-        Random r = new Random(seed);
-        double[] v = new double[N];
-        for (int i = 0; i < N; i++) {
-            v[i] = r.nextGaussian() * Math.exp(r.nextGaussian() * 6);
-        }
-        if (specials) {
-            double tiny = p == Precision.FLOAT32 ? Float.MIN_VALUE : Double.MIN_VALUE;
-            double[] s = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, tiny, -tiny};
-            for (int i = 0; i < s.length; i++) {
-                v[1 + i * 613] = s[i];
-            }
-        }
-        return Nd4j.createFromArray(v).castTo(p.dataType());
-    }
-
-    private static void sameBits(INDArray expected, INDArray actual, String what) {
-        assertEquals(expected.dataType(), actual.dataType());
-        double[] e = expected.toDoubleVector();
-        double[] a = actual.toDoubleVector();
-        for (int i = 0; i < e.length; i++) {
-            if (Double.isNaN(e[i]) && Double.isNaN(a[i])) {
-                continue;
-            }
-            int k = i;
-            assertEquals(Double.doubleToLongBits(e[i]), Double.doubleToLongBits(a[i]),
-                    () -> what + "[" + k + "]: " + e[k] + " vs " + a[k]);
-        }
     }
 }

@@ -1,13 +1,9 @@
 package org.sparkadadelta.optim.tensor;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sparkadadelta.optim.Adadelta;
 import org.sparkadadelta.optim.Adadelta.UpdateKernel;
 import org.sparkadadelta.optim.Variable;
@@ -25,79 +21,51 @@ class FusedLoopsTest {
     @EnumSource(Precision.class)
     void eachLoopGivesTheBitsOfItsOps(Precision p) {
         FusedLoops loops = new FusedLoops();
-        INDArray x = values(p, 1);
-        INDArray y = values(p, 2);
+        INDArray x = KernelSamples.wideRange(p, 1, N, 2, 411);
+        INDArray y = KernelSamples.wideRange(p, 2, N, 2, 411);
         for (double[] s : new double[][] {{0.004, 0.001}, {(double) (float) 0.1, 1.0}, {1e-30, 7.0}}) {
             INDArray v = x.dup();
             loops.decay(v, s[0], s[1]);
             INDArray t = MATH.multiply(MATH.multiply(x, s[0]), s[1]);
-            same(MATH.subtract(x, t), v);
+            KernelSamples.assertSameBits(MATH.subtract(x, t), v, "element");
 
             INDArray avg = y.dup();
             loops.average(avg, x, s[0], p.subtract(1.0, s[0]));
-            same(MATH.add(MATH.multiply(y, s[0]), MATH.multiply(x, p.subtract(1.0, s[0]))), avg);
+            KernelSamples.assertSameBits(MATH.add(MATH.multiply(y, s[0]), MATH.multiply(x, p.subtract(1.0, s[0]))),
+                    avg, "average");
         }
         for (double d : new double[] {1.0, 0.37, Double.NaN, Double.POSITIVE_INFINITY, 1e-40}) {
             double c = p.round(0.85);
             INDArray out = x.ulike();
             loops.multiplyThenDivide(x, c, p.round(d), out);
-            same(MATH.divide(MATH.multiply(x, c), p.round(d)), out);
+            KernelSamples.assertSameBits(MATH.divide(MATH.multiply(x, c), p.round(d)), out, "element");
             INDArray inPlace = x.dup();
             loops.multiplyThenDivide(inPlace, c, p.round(d), inPlace);
-            same(MATH.divide(MATH.multiply(x, c), p.round(d)), inPlace);
+            KernelSamples.assertSameBits(MATH.divide(MATH.multiply(x, c), p.round(d)), inPlace, "element");
         }
     }
 
     @ParameterizedTest
     @EnumSource(Precision.class)
     void stepsWithDecayEmaAndClippingAgreeAcrossKernels(Precision p) {
-        Variable fused = new Variable("kernel", values(p, 3));
+        Variable fused = new Variable("kernel", KernelSamples.wideRange(p, 3, N, 2, 0));
         Variable ops = new Variable("kernel", fused.value().dup());
         Adadelta a = Adadelta.builder().learningRate(0.5).weightDecay(0.01).useEma(true).clipnorm(1.0)
                 .updateKernel(UpdateKernel.FUSED).build();
         Adadelta b = Adadelta.builder().learningRate(0.5).weightDecay(0.01).useEma(true).clipnorm(1.0)
                 .updateKernel(UpdateKernel.TENSOR_OPS).build();
         for (int step = 0; step < 4; step++) {
-            INDArray g = values(p, 10 + step);
+            INDArray g = KernelSamples.wideRange(p, 10 + step, N, 2, 0);
             if (step == 3) {
                 g.putScalar(5, Double.NaN); // a NaN norm: the whole clipped gradient is NaN
             }
             a.apply(List.of(g), List.of(fused));
             b.apply(List.of(g), List.of(ops));
             for (int k = 0; k < a.variables().size(); k++) {
-                same(b.variables().get(k).value(), a.variables().get(k).value());
+                KernelSamples.assertSameBits(b.variables().get(k).value(), a.variables().get(k).value(),
+                        "slot " + k);
             }
-            same(ops.value(), fused.value());
-        }
-    }
-
-    private static INDArray values(Precision p, long seed) {
-        Random r = new Random(seed);
-        double[] v = new double[N];
-        for (int i = 0; i < N; i++) {
-            v[i] = r.nextGaussian() * Math.exp(r.nextGaussian() * 6);
-        }
-        double tiny = p == Precision.FLOAT32 ? Float.MIN_VALUE : Double.MIN_VALUE;
-        double[] s = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, tiny, -tiny};
-        if (seed < 3) {
-            for (int i = 0; i < s.length; i++) {
-                v[2 + i * 411] = s[i];
-            }
-        }
-        return Nd4j.createFromArray(v).castTo(p.dataType());
-    }
-
-    private static void same(INDArray expected, INDArray actual) {
-        assertEquals(expected.dataType(), actual.dataType());
-        double[] e = expected.toDoubleVector();
-        double[] a = actual.toDoubleVector();
-        for (int i = 0; i < e.length; i++) {
-            if (Double.isNaN(e[i]) && Double.isNaN(a[i])) {
-                continue;
-            }
-            int k = i;
-            assertEquals(Double.doubleToLongBits(e[k]), Double.doubleToLongBits(a[k]),
-                    () -> "element " + k + ": " + e[k] + " vs " + a[k]);
+            KernelSamples.assertSameBits(ops.value(), fused.value(), "variable");
         }
     }
 }
