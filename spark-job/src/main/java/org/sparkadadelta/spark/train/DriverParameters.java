@@ -1,6 +1,7 @@
 package org.sparkadadelta.spark.train;
 
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -41,8 +42,13 @@ final class DriverParameters {
      */
     float[] snapshot() {
         float[] copy = new float[layout.size()];
-        flat.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().get(copy);
+        current().get(copy);
         return copy;
+    }
+
+    /** The current weights in place (no copy), for reading only; valid until the next step changes them. */
+    FloatBuffer current() {
+        return flat.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().asReadOnlyBuffer();
     }
 
     /**

@@ -184,7 +184,7 @@ public final class Trainer {
                     listeners.forEach(l -> l.onStep(record));
                     // Gradients computed ahead hold only at the same weights and scale; a LossScaleOptimizer's
                     // skipped step halves the scale: drop the rest, the next job starts from the new state.
-                    if (k + 1 < count && !UniformStretch.unchanged(weights, lossScale, params.snapshot(),
+                    if (k + 1 < count && !UniformStretch.unchanged(weights, lossScale, params.current(),
                             (float) optimizer.lossScale())) {
                         break;
                     }

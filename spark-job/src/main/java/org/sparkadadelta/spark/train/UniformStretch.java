@@ -1,5 +1,6 @@
 package org.sparkadadelta.spark.train;
 
+import java.nio.FloatBuffer;
 import org.sparkadadelta.optim.BaseOptimizer;
 import org.sparkadadelta.optim.LossScaleOptimizer;
 import org.sparkadadelta.optim.Optimizer;
@@ -80,13 +81,13 @@ final class UniformStretch {
      * Whether the gradients computed at {@code weights} and {@code lossScale} still hold for the next
      * micro-step: same weight bits (NaN payloads and signed zeros included) and same scale.
      */
-    static boolean unchanged(float[] weights, float lossScale, float[] weightsNow, float lossScaleNow) {
+    static boolean unchanged(float[] weights, float lossScale, FloatBuffer weightsNow, float lossScaleNow) {
         if (Float.floatToRawIntBits(lossScale) != Float.floatToRawIntBits(lossScaleNow)
-                || weights.length != weightsNow.length) {
+                || weights.length != weightsNow.limit()) {
             return false;
         }
         for (int i = 0; i < weights.length; i++) {
-            if (Float.floatToRawIntBits(weights[i]) != Float.floatToRawIntBits(weightsNow[i])) {
+            if (Float.floatToRawIntBits(weights[i]) != Float.floatToRawIntBits(weightsNow.get(i))) {
                 return false;
             }
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -52,10 +53,12 @@ class UniformStretchTest {
     @Test
     void gradientsHoldOnlyForTheSameWeightBitsAndScale() {
         float[] w = {1f, 0f, Float.NaN};
-        assertTrue(UniformStretch.unchanged(w, 2f, w.clone(), 2f));
-        assertFalse(UniformStretch.unchanged(w, 2f, w.clone(), 4f));
-        assertFalse(UniformStretch.unchanged(w, 2f, new float[] {1f, -0f, Float.NaN}, 2f), "signed zero");
-        assertFalse(UniformStretch.unchanged(w, 2f, new float[] {1f, 0f, Float.intBitsToFloat(0x7fc00001)}, 2f),
+        assertTrue(UniformStretch.unchanged(w, 2f, FloatBuffer.wrap(w.clone()), 2f));
+        assertFalse(UniformStretch.unchanged(w, 2f, FloatBuffer.wrap(w.clone()), 4f));
+        assertFalse(UniformStretch.unchanged(w, 2f, FloatBuffer.wrap(new float[] {1f, -0f, Float.NaN}), 2f),
+                "signed zero");
+        assertFalse(UniformStretch.unchanged(w, 2f,
+                FloatBuffer.wrap(new float[] {1f, 0f, Float.intBitsToFloat(0x7fc00001)}), 2f),
                 "NaN payload");
     }
 
