@@ -18,6 +18,7 @@ import org.sparkadadelta.spark.checkpoint.CheckpointStore;
 import org.sparkadadelta.spark.data.DataLoader;
 import org.sparkadadelta.spark.data.DataSpec;
 import org.sparkadadelta.spark.data.TrainingData;
+import org.sparkadadelta.spark.keras.KerasModel;
 import org.sparkadadelta.spark.model.GradientSum;
 import org.sparkadadelta.spark.model.Network;
 import org.sparkadadelta.spark.output.OptimizerState;
@@ -77,6 +78,11 @@ public final class TrainingJob {
             TrainingData validation = config.validation() == null ? null : load(config.validation());
             TrainingData test = config.test() == null ? null
                     : config.test().equals(config.validation()) ? validation : load(config.test());
+            KerasModel initial = config.initFrom();
+            if (initial != null && initial.features() != train.numFeatures()) {
+                throw new IllegalArgumentException("The training data has " + train.numFeatures() + " features; the "
+                        + "model in model.init_from " + initial.source() + " takes " + initial.features());
+            }
             Network network = config.model().build(train.numFeatures());
             if (test != null && test != validation) {
                 // Checked now, not after training: a test set the model cannot take would lose the trained result.
@@ -91,8 +97,17 @@ public final class TrainingJob {
             if (store != null) {
                 trainer.checkpointTo(store, config.checkpointEverySteps(), Map.of("name", config.name()));
             }
-            TrainingResult result = state.isPresent() ? trainer.resume(train, validation, state.get())
-                    : trainer.fit(train, validation);
+            TrainingResult result;
+            if (state.isPresent()) {
+                result = trainer.resume(train, validation, state.get());
+            } else if (initial != null) {
+                console.println("Starting from " + initial.source() + (initial.hasOptimizerState()
+                        ? ": its weights and its optimizer's state" : ": its weights, the optimizer afresh"));
+                result = trainer.fit(train, validation, initial.weights(),
+                        initial.hasOptimizerState() ? initial::restoreOptimizerState : null);
+            } else {
+                result = trainer.fit(train, validation);
+            }
             Map<String, Object> metrics = new LinkedHashMap<>(result.metrics());
             if (test != null) {
                 GradientSum t = trainer.evaluate(test.blocks(), result.weights());
@@ -106,7 +121,8 @@ public final class TrainingJob {
                         recoveries.failedTaskAttempts(), recoveries.executorsRemoved());
             }
             RunOutputs.write(out, new RunResult(config.name(), network.layout(), result.weights(), result.history(),
-                    OptimizerState.of(optimizer), network.describe(), datasetInfo(train, validation, test), metrics));
+                    OptimizerState.of(optimizer), network.describe(), datasetInfo(train, validation, test), metrics,
+                    KerasModel.of(config.model(), train.numFeatures(), result.weights(), optimizer)));
             console.println(summary(metrics, network.loss().metric(), out.target()).text());
             return new TrainingResult(network, result.weights(), result.history(), optimizer, metrics);
         } catch (IOException e) {

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -45,6 +46,7 @@ public final class Trainer {
     private long checkpointEvery;
     private Map<String, Object> jobConfig = Map.of();
     private boolean oneJobPerStep;
+    private Consumer<Optimizer> initialOptimizerState;
 
     public Trainer(JavaSparkContext spark, Network network, Optimizer optimizer, TrainingOptions options) {
         this.spark = spark;
@@ -88,6 +90,16 @@ public final class Trainer {
 
     /** Trains from the given initial weights; {@code validation} may be null. */
     public TrainingResult fit(TrainingData train, TrainingData validation, float[] initialWeights) {
+        return fit(train, validation, initialWeights, null);
+    }
+
+    /**
+     * Trains from the given weights and optimizer state, e.g. a Keras file's: the optimizer is built on the
+     * model's variables and handed to {@code initialOptimizerState} (null: none) before the first step.
+     */
+    public TrainingResult fit(TrainingData train, TrainingData validation, float[] initialWeights,
+            Consumer<Optimizer> initialOptimizerState) {
+        this.initialOptimizerState = initialOptimizerState;
         return run(train, validation, initialWeights, null);
     }
 
@@ -126,6 +138,9 @@ public final class Trainer {
             firstStep = resumeFrom.stepInEpoch();
             // Checkpoints from before histories were saved have none: the history starts at the checkpoint.
             history = resumeFrom.history().orElseGet(History::new);
+        } else if (initialOptimizerState != null) {
+            optimizer.build(params.variables());
+            initialOptimizerState.accept(optimizer);
         }
         listeners.forEach(l -> l.onStart(options.epochs(), sampler.stepsPerEpoch()));
         long start = System.nanoTime();
