@@ -56,6 +56,11 @@ public record KerasTensor(String path, String dtype, long[] shape, Object values
         }
     }
 
+    /** The same tensor under another path. */
+    public KerasTensor withPath(String newPath) {
+        return new KerasTensor(newPath, dtype, shape, values);
+    }
+
     public long size() {
         return Arrays.stream(shape).reduce(1, Math::multiplyExact);
     }

@@ -173,7 +173,7 @@ public final class WeightsH5 {
         return out;
     }
 
-    private static KerasTensor tensor(Dataset d, String source) {
+    static KerasTensor tensor(Dataset d, String source) {
         String where = source + ": " + d.getPath();
         Attribute dtypeAttribute = d.getAttribute("dtype");
         if (dtypeAttribute != null) {
