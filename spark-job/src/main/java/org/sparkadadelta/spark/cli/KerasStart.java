@@ -113,7 +113,12 @@ record KerasStart(ModelSpec model, Map<String, Object> optimizer, KerasModel ini
         }
         Optimizer probe = file.newOptimizer(message -> { });
         probe.build(vars);
-        file.restoreOptimizerState(probe);
+        try {
+            file.restoreOptimizerState(probe);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (set model.init_optimizer=false to start the "
+                    + "optimizer afresh)", e);
+        }
     }
 
     /** The config as Keras would write it back: defaults filled in, numbers normalized. */
