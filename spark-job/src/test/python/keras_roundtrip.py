@@ -3,6 +3,7 @@
     keras_roundtrip.py load-output JOB_OUTPUT DATA_DIR TEST_ROWS GRAD_SEED RESULT.h5        (test a)
     keras_roundtrip.py continue DATA_DIR BATCHES.json HIDDEN START.keras RESULT.h5          (test b)
     keras_roundtrip.py parity INIT.keras DATA_DIR BATCHES.json RESULT.h5                    (test c)
+    keras_roundtrip.py flavours OUT_DIR       (Keras-written files with every kind of optimizer state)
 
 DATA_DIR holds uncompressed IDX files (train-*/t10k-*) that the job reads too; pixels are scaled as the job
 scales them (uint8 / 255 in float32). BATCHES.json lists, per step, the row numbers of the job's batch
@@ -116,6 +117,49 @@ def parity(init, data_dir, batches_file, result):
         dump(f, "end/optimizer", values(model.optimizer.variables))
 
 
+def flavours(out_dir):
+    """Small models Keras trains 3 steps with each kind of optimizer state, saved as .keras and .weights.h5."""
+    keras.utils.set_random_seed(11)
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((24, 6)).astype(np.float32)
+    schedule = keras.optimizers.schedules.ExponentialDecay(1.0, decay_steps=2, decay_rate=0.5)
+    cases = {
+        "plain": (lambda: keras.optimizers.Adadelta(learning_rate=1.0), "sequential", 3),
+        "lso": (lambda: keras.optimizers.LossScaleOptimizer(keras.optimizers.Adadelta(learning_rate=1.0),
+                                                            dynamic_growth_steps=2), "functional", 3),
+        "ema_accumulation": (lambda: keras.optimizers.Adadelta(learning_rate=schedule, use_ema=True,
+                                                               ema_overwrite_frequency=2,
+                                                               gradient_accumulation_steps=2), "sequential", 2),
+        "logistic": (lambda: keras.optimizers.Adadelta(learning_rate=1.0, rho=0.9), "logistic", 2),
+    }
+    index = {}
+    for name, (make, kind, classes) in cases.items():
+        if kind == "logistic":
+            model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(1, activation="sigmoid")])
+            loss, y = "binary_crossentropy", (x[:, 0] > 0).astype(np.float32)
+        elif kind == "functional":
+            inp = keras.Input((6,))
+            h = keras.layers.Dense(5, activation="relu")(inp)
+            out = keras.layers.Dense(classes, activation="softmax")(keras.layers.Dense(4, activation="relu")(h))
+            model = keras.Model(inp, out)
+            loss, y = "sparse_categorical_crossentropy", rng.integers(0, classes, 24)
+        else:
+            model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(5, activation="relu"),
+                                      keras.layers.Dense(classes, activation="softmax")])
+            loss, y = "sparse_categorical_crossentropy", rng.integers(0, classes, 24)
+        model.compile(optimizer=make(), loss=loss)
+        for step in range(3):
+            model.train_on_batch(x[step * 8:(step + 1) * 8], y[step * 8:(step + 1) * 8])
+        model.save(os.path.join(out_dir, name + ".keras"))
+        model.save_weights(os.path.join(out_dir, name + ".weights.h5"))
+        with h5py.File(os.path.join(out_dir, name + ".state.h5"), "w") as f:
+            dump(f, "weights", values(model.weights))
+            dump(f, "optimizer", values(model.optimizer.variables))
+        index[name] = [v.path for v in model.optimizer.variables]
+    with open(os.path.join(out_dir, "flavours.json"), "w") as f:
+        json.dump(index, f)
+
+
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
-    {"load-output": load_output, "continue": continue_, "parity": parity}[command](*args)
+    {"load-output": load_output, "continue": continue_, "parity": parity, "flavours": flavours}[command](*args)
