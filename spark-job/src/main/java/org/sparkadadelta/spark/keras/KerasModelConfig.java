@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import org.sparkadadelta.spark.model.ModelSpec;
 
@@ -443,9 +442,5 @@ public final class KerasModelConfig {
             throw refuse(source, key + " is not a list of layers");
         }
         return (List<Map<String, Object>>) value;
-    }
-
-    static boolean sameJson(Object a, Object b) {
-        return Objects.equals(a, b);
     }
 }

@@ -14,7 +14,6 @@ import java.lang.reflect.Array;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -220,16 +219,5 @@ public final class WeightsH5 {
             return (fp.isSigned() ? "int" : "uint") + type.getSize() * 8;
         }
         return type.getClass().getSimpleName();
-    }
-
-    /** For tests and messages: the layout of a weights file as "path: dtype shape" lines. */
-    static Map<String, String> describe(Contents contents) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (Layer l : contents.layers()) {
-            for (int i = 0; i < l.vars().size(); i++) {
-                m.put("layers/" + l.h5Name() + "/vars/" + i, l.vars().get(i).dtype() + l.vars().get(i).pythonShape());
-            }
-        }
-        return m;
     }
 }

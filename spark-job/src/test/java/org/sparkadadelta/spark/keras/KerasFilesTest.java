@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -334,9 +332,5 @@ class KerasFilesTest {
         String missing = assertThrows(IllegalArgumentException.class,
                 () -> KerasFiles.read(dir.resolve("none.keras").toString(), HADOOP)).getMessage();
         assertTrue(missing.endsWith("none.keras: no such file"), missing);
-    }
-
-    static Map<String, Object> copy(Map<String, Object> m) {
-        return new LinkedHashMap<>(m);
     }
 }
