@@ -9,14 +9,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sparkadadelta.optim.Optimizer;
-import org.sparkadadelta.optim.Variable;
 import org.sparkadadelta.optim.config.OptimizerSerialization;
 import org.sparkadadelta.spark.keras.KerasFiles;
 import org.sparkadadelta.spark.keras.KerasModel;
 import org.sparkadadelta.spark.model.ModelSpec;
-import org.sparkadadelta.spark.model.VariableSpec;
 
 /**
  * {@code model.init_from}: a run that starts from a Keras file instead of the seeded initialisation, resolved
@@ -104,15 +101,10 @@ record KerasStart(ModelSpec model, Map<String, Object> optimizer, KerasModel ini
         return new KerasModel(file.model(), file.features(), file.weights(), null, List.of(), file.source());
     }
 
-    /** Restores the state into a throwaway optimizer on zero weights: a mismatch is refused before Spark starts. */
+    /** Restores the state into a throwaway optimizer: a mismatch is refused before Spark starts. */
     private static void requireStateFits(KerasModel file) {
-        List<Variable> vars = new ArrayList<>();
-        for (VariableSpec v : file.layout().variables()) {
-            vars.add(new Variable(v.name(), v.path(), Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT,
-                    v.shape())));
-        }
         Optimizer probe = file.newOptimizer(message -> { });
-        probe.build(vars);
+        probe.build(file.variables());
         try {
             file.restoreOptimizerState(probe);
         } catch (IllegalArgumentException e) {

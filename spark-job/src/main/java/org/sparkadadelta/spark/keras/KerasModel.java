@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 import org.sparkadadelta.optim.Optimizer;
 import org.sparkadadelta.optim.OptimizerVariable;
 import org.sparkadadelta.optim.Variable;
@@ -16,6 +17,7 @@ import org.sparkadadelta.optim.config.OptimizerSerialization;
 import org.sparkadadelta.spark.model.ModelSpec;
 import org.sparkadadelta.spark.model.Network;
 import org.sparkadadelta.spark.model.ParameterLayout;
+import org.sparkadadelta.spark.model.VariableSpec;
 
 /**
  * A model as a Keras file holds it, in this job's terms: what {@link KerasFiles#read} returns and
@@ -108,6 +110,19 @@ public record KerasModel(ModelSpec model, int features, float[] weights, Map<Str
             assignments.add(() -> v.assign(saved.toArray(type)));
         }
         assignments.forEach(Runnable::run);
+    }
+
+    /**
+     * The weights as model variables with Keras's names and paths ({@code dense/kernel}, ...), fresh arrays in
+     * {@link #layout()} order: what an optimizer is built on before {@link #restoreOptimizerState}.
+     */
+    public List<Variable> variables() {
+        List<Variable> vars = new ArrayList<>();
+        for (VariableSpec v : layout().variables()) {
+            vars.add(new Variable(v.name(), v.path(), Nd4j.createFromArray(
+                    Arrays.copyOfRange(weights, v.offset(), v.offset() + v.size())).reshape('c', v.shape())));
+        }
+        return vars;
     }
 
     /** The layout of {@link #weights()}. */

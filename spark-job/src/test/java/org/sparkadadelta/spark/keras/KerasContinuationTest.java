@@ -2,24 +2,18 @@ package org.sparkadadelta.spark.keras;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.sparkadadelta.spark.keras.KerasLoadsJobOutputTest.assertBits;
+import static org.sparkadadelta.spark.keras.KerasPython.assertBits;
 import static org.sparkadadelta.spark.keras.KerasPython.floats;
 import static org.sparkadadelta.spark.keras.KerasPython.list;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.sparkadadelta.optim.Optimizer;
-import org.sparkadadelta.optim.Variable;
 import org.sparkadadelta.spark.model.ParameterLayout;
 import org.sparkadadelta.spark.model.VariableSpec;
 
@@ -70,23 +64,7 @@ class KerasContinuationTest {
         assertEquals(strip(startSlots), strip(saved.optimizerVariables()), "the optimizer state read from start.keras");
 
         // One step from it with Keras's gradient: Keras's weights and slots, bit for bit.
-        List<Variable> vars = variables(layout, saved.weights());
-        Optimizer optimizer = saved.newOptimizer(m -> { });
-        optimizer.build(vars);
-        saved.restoreOptimizerState(optimizer);
-        List<INDArray> grads = new ArrayList<>();
-        for (KerasTensor g : list(keras, "step/grads")) {
-            grads.add(g.toArray(DataType.FLOAT));
-        }
-        optimizer.apply(grads, vars);
-        List<KerasTensor> stepWeights = list(keras, "step/weights");
-        for (int i = 0; i < vars.size(); i++) {
-            assertBits(floats(stepWeights.get(i)), vars.get(i).value().dup('c').data().asFloat(),
-                    "one step: " + vars.get(i).path());
-        }
-        List<KerasTensor> ourSlots = optimizer.optimizerVariables().stream()
-                .map(v -> KerasTensor.of(v.variable())).toList();
-        assertEquals(strip(list(keras, "step/optimizer")), strip(ourSlots), "one step: the optimizer variables");
+        KerasPython.assertSameStep(saved, keras, "step/grads", "step/weights", "step/optimizer", "one step");
 
         // The job continues from start.keras for an epoch.
         Path out = dir.resolve("run");
@@ -125,15 +103,6 @@ class KerasContinuationTest {
                 + "slot difference %.3g, max relative loss difference %.3g%n", losses.length, worst, worstSlot,
                 worstLoss);
         assertTrue(worst <= 1e-5, "max relative weight difference after an epoch: " + worst);
-    }
-
-    static List<Variable> variables(ParameterLayout layout, float[] weights) {
-        List<Variable> vars = new ArrayList<>();
-        for (VariableSpec v : layout.variables()) {
-            vars.add(new Variable(v.name(), v.path(), Nd4j.createFromArray(
-                    Arrays.copyOfRange(weights, v.offset(), v.offset() + v.size())).reshape('c', v.shape())));
-        }
-        return vars;
     }
 
     /** {@code max|a - b| / max|b|}. */

@@ -140,12 +140,7 @@ class KerasFilesTest {
                     // And the state continues: restored into a fresh optimizer, the same variables.
                     if (steps > 0) {
                         Optimizer fresh = archive.newOptimizer(m -> { });
-                        List<Variable> vars = new ArrayList<>();
-                        for (VariableSpec v : archive.layout().variables()) {
-                            vars.add(new Variable(v.name(), v.path(), Nd4j.zeros(v.shape()).castTo(
-                                    org.nd4j.linalg.api.buffer.DataType.FLOAT)));
-                        }
-                        fresh.build(vars);
+                        fresh.build(archive.variables());
                         archive.restoreOptimizerState(fresh);
                         assertEquals(model.optimizerVariables().size(), fresh.optimizerVariables().size(), what);
                         for (int i = 0; i < fresh.optimizerVariables().size(); i++) {

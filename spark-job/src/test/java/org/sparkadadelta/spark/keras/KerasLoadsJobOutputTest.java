@@ -2,22 +2,17 @@ package org.sparkadadelta.spark.keras;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparkadadelta.spark.keras.KerasPython.assertBits;
 import static org.sparkadadelta.spark.keras.KerasPython.floats;
 import static org.sparkadadelta.spark.keras.KerasPython.list;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.sparkadadelta.optim.Optimizer;
-import org.sparkadadelta.optim.Variable;
 import org.sparkadadelta.spark.checkpoint.CheckpointState;
 import org.sparkadadelta.spark.checkpoint.CheckpointStore;
 import org.sparkadadelta.spark.checkpoint.SavedTensor;
@@ -116,30 +111,7 @@ class KerasLoadsJobOutputTest {
         assertTrue(maxDiff <= 1e-6, "max |Keras predict - our forward| = " + maxDiff);
 
         // One more apply, from the state read back from model.keras, with Keras's gradient.
-        List<Variable> vars = new ArrayList<>();
-        for (VariableSpec v : layout.variables()) {
-            vars.add(new Variable(v.name(), v.path(), Nd4j.createFromArray(
-                    Arrays.copyOfRange(ours.weights(), v.offset(), v.offset() + v.size())).reshape('c', v.shape())));
-        }
-        Optimizer optimizer = ours.newOptimizer(m -> { });
-        optimizer.build(vars);
-        ours.restoreOptimizerState(optimizer);
-        List<INDArray> grads = new ArrayList<>();
-        for (KerasTensor g : list(keras, "grads")) {
-            grads.add(g.toArray(DataType.FLOAT));
-        }
-        optimizer.apply(grads, vars);
-        List<KerasTensor> after = list(keras, "after/weights");
-        for (int i = 0; i < vars.size(); i++) {
-            assertBits(vars.get(i).value().dup('c').data().asFloat(), floats(after.get(i)),
-                    "after one more apply: " + vars.get(i).path());
-        }
-        List<KerasTensor> afterSlots = list(keras, "after/optimizer");
-        for (int i = 0; i < afterSlots.size(); i++) {
-            assertEquals(KerasTensor.of(optimizer.optimizerVariables().get(i).variable()).withPath("x"),
-                    afterSlots.get(i).withPath("x"), "after one more apply: optimizer variable " + i + " "
-                            + optimizer.optimizerVariables().get(i).variable().path());
-        }
+        KerasPython.assertSameStep(ours, keras, "grads", "after/weights", "after/optimizer", "after one more apply");
 
         // model.load_weights(model.weights.h5): the same weights and optimizer variables.
         assertEquals(strip(kerasWeights), strip(list(keras, "load_weights/weights")));
@@ -167,17 +139,6 @@ class KerasLoadsJobOutputTest {
                 f[i] = (float) v[i];
             }
             assertBits(f, floats(keras), saved.path());
-        }
-    }
-
-    static void assertBits(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what);
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
-                throw new AssertionError(what + ": element " + i + " differs: " + expected[i] + " (0x"
-                        + Integer.toHexString(Float.floatToRawIntBits(expected[i])) + ") vs " + actual[i] + " (0x"
-                        + Integer.toHexString(Float.floatToRawIntBits(actual[i])) + ")");
-            }
         }
     }
 }

@@ -2,7 +2,7 @@ package org.sparkadadelta.spark.keras;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.sparkadadelta.spark.keras.KerasLoadsJobOutputTest.assertBits;
+import static org.sparkadadelta.spark.keras.KerasPython.assertBits;
 import static org.sparkadadelta.spark.keras.KerasPython.floats;
 import static org.sparkadadelta.spark.keras.KerasPython.list;
 

@@ -1,5 +1,7 @@
 package org.sparkadadelta.spark.keras;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jhdf.HdfFile;
@@ -22,6 +24,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Assumptions;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkadadelta.optim.Optimizer;
+import org.sparkadadelta.optim.Variable;
 import org.sparkadadelta.spark.SparkTestSession;
 import org.sparkadadelta.spark.cli.ConfigTree;
 import org.sparkadadelta.spark.cli.JobConfig;
@@ -194,6 +200,49 @@ final class KerasPython {
 
     static String idxData(Path dir, String split) {
         return "{\"format\": \"idx\", \"path\": \"" + dir + "\", \"options\": {\"split\": \"" + split + "\"}}";
+    }
+
+    /**
+     * Builds {@code from}'s optimizer on its weights, restores its saved state, applies Keras's gradients (the
+     * datasets under {@code grads}) with core-optim, and checks the weights and every optimizer variable against
+     * Keras's after the same step ({@code weights}, {@code optimizer}), bit for bit.
+     */
+    static void assertSameStep(KerasModel from, Map<String, KerasTensor> keras, String grads, String weights,
+            String optimizer, String what) {
+        List<Variable> vars = from.variables();
+        Optimizer ours = from.newOptimizer(m -> { });
+        ours.build(vars);
+        from.restoreOptimizerState(ours);
+        List<INDArray> gradients = new ArrayList<>();
+        for (KerasTensor g : list(keras, grads)) {
+            gradients.add(g.toArray(DataType.FLOAT));
+        }
+        ours.apply(gradients, vars);
+        List<KerasTensor> kerasWeights = list(keras, weights);
+        assertEquals(vars.size(), kerasWeights.size(), what);
+        for (int i = 0; i < vars.size(); i++) {
+            assertBits(floats(kerasWeights.get(i)), vars.get(i).value().dup('c').data().asFloat(),
+                    what + ": " + vars.get(i).path());
+        }
+        List<KerasTensor> kerasSlots = list(keras, optimizer);
+        assertEquals(kerasSlots.size(), ours.optimizerVariables().size(), what);
+        for (int i = 0; i < kerasSlots.size(); i++) {
+            assertEquals(kerasSlots.get(i).withPath("x"),
+                    KerasTensor.of(ours.optimizerVariables().get(i).variable()).withPath("x"),
+                    what + ": optimizer variable " + i + " " + ours.optimizerVariables().get(i).variable().path());
+        }
+    }
+
+    /** Float arrays equal bit for bit (NaN payloads and signed zeros included). */
+    static void assertBits(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+                throw new AssertionError(what + ": element " + i + " differs: " + expected[i] + " (0x"
+                        + Integer.toHexString(Float.floatToRawIntBits(expected[i])) + ") vs " + actual[i] + " (0x"
+                        + Integer.toHexString(Float.floatToRawIntBits(actual[i])) + ")");
+            }
+        }
     }
 
     /** Float32 values of a float32 tensor. */

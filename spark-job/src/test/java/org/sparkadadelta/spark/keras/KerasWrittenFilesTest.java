@@ -1,7 +1,7 @@
 package org.sparkadadelta.spark.keras;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.sparkadadelta.spark.keras.KerasLoadsJobOutputTest.assertBits;
+import static org.sparkadadelta.spark.keras.KerasPython.assertBits;
 import static org.sparkadadelta.spark.keras.KerasPython.floats;
 import static org.sparkadadelta.spark.keras.KerasPython.list;
 
@@ -59,7 +59,7 @@ class KerasWrittenFilesTest {
                 assertEquals(slots.stream().map(t -> t.withPath("x")).toList(),
                         read.optimizerVariables().stream().map(t -> t.withPath("x")).toList(), what);
                 Optimizer optimizer = read.newOptimizer(m -> { });
-                optimizer.build(KerasContinuationTest.variables(read.layout(), read.weights()));
+                optimizer.build(read.variables());
                 read.restoreOptimizerState(optimizer);
                 assertEquals(slots.size(), optimizer.optimizerVariables().size(), what);
                 for (int i = 0; i < slots.size(); i++) {
