@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.sparkadadelta.optim.config.KerasArguments;
 import org.sparkadadelta.optim.tensor.FusedAdadeltaUpdate;
 import org.sparkadadelta.optim.tensor.Nd4jTensorMath;
 import org.sparkadadelta.optim.tensor.Precision;

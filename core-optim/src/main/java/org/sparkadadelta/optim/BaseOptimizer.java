@@ -1,6 +1,6 @@
 package org.sparkadadelta.optim;
 
-import static org.sparkadadelta.optim.config.PythonRepr.repr;
+import static org.sparkadadelta.optim.python.PythonRepr.repr;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -21,6 +21,11 @@ public record ExponentialDecay(double initialLearningRate, long decaySteps, doub
         this(initialLearningRate, decaySteps, decayRate, false, "ExponentialDecay");
     }
 
+    /** {@code ExponentialDecay(**config)}. */
+    static ExponentialDecay fromConfig(ScheduleArguments a) {
+        return a.rateDecay(ExponentialDecay::new);
+    }
+
     @Override
     public float valueAt(long step) {
         float p = Schedules.progress(step, decaySteps, staircase);

@@ -21,6 +21,11 @@ public record InverseTimeDecay(double initialLearningRate, long decaySteps, doub
         this(initialLearningRate, decaySteps, decayRate, false, "InverseTimeDecay");
     }
 
+    /** {@code InverseTimeDecay(**config)}. */
+    static InverseTimeDecay fromConfig(ScheduleArguments a) {
+        return a.rateDecay(InverseTimeDecay::new);
+    }
+
     @Override
     public float valueAt(long step) {
         float p = Schedules.progress(step, decaySteps, staircase);
