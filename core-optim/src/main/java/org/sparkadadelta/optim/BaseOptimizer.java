@@ -500,11 +500,6 @@ public abstract class BaseOptimizer implements Optimizer {
         return i == null ? null : i.longValue();
     }
 
-    /** Subclasses holding another optimizer forward warnings to it. */
-    protected WarningListener warnings() {
-        return warnings;
-    }
-
     /** The schedule, when the learning rate is one. */
     public LearningRateSchedule schedule() {
         return learningRate instanceof LearningRate.Scheduled s ? s.schedule() : null;

@@ -124,10 +124,6 @@ public final class LossScaleOptimizer implements Optimizer {
         return inner;
     }
 
-    public double initialScale() {
-        return initialScale;
-    }
-
     public int dynamicGrowthSteps() {
         return dynamicGrowthSteps;
     }

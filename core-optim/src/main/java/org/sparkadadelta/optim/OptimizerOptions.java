@@ -97,11 +97,6 @@ public record OptimizerOptions(
         return emaOverwriteFrequency == null ? 0 : Math.max(emaOverwriteFrequency, 0);
     }
 
-    public OptimizerOptions withLearningRate(LearningRate lr) {
-        return new OptimizerOptions(name, lr, weightDecay, clipnorm, globalClipnorm, clipvalue, useEma,
-                emaMomentum, emaOverwriteFrequency, lossScaleFactor, gradientAccumulationSteps);
-    }
-
     public OptimizerOptions withLossScaleFactor(Double factor) {
         return new OptimizerOptions(name, learningRate, weightDecay, clipnorm, globalClipnorm, clipvalue, useEma,
                 emaMomentum, emaOverwriteFrequency, factor, gradientAccumulationSteps);
