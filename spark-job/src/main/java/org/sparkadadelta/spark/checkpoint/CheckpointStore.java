@@ -28,8 +28,8 @@ import org.sparkadadelta.spark.train.History;
  * Checkpoints under a root directory on any Hadoop file system: {@code <root>/ckpt-<12-digit step>/} with
  * {@code state.arrow}, the history tables {@code history_steps.csv} and {@code history_epochs.csv}
  * ({@link HistoryCsv}) and {@code manifest.json}. Each is written into a sibling {@code ckpt-..._tmp-<random>}
- * and published ({@link AtomicPublish}), so a directory with the final name is complete (short of later corruption, which
- * the manifest's sizes and SHA-256s detect). After each save, the newest {@code keep} checkpoints up to this
+ * and published ({@link AtomicPublish}), so a directory with the final name is complete (short of later
+ * corruption, which the manifest's sizes and SHA-256s detect). After each save, the newest {@code keep} checkpoints up to this
  * instance's newest save are kept and older ones deleted; never one newer than that (it is not this run's to
  * judge), nor one {@link #findNewestValid()} found corrupt (it may be the only copy someone wants to repair).
  *

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -64,7 +65,7 @@ public final class TensorTable {
         void read(Row row);
     }
 
-    /** Writes one record batch of {@code schema} with the rows {@code rows} fills in; flushes {@code out}, does not close it. */
+    /** Writes one record batch of {@code schema}, the rows {@code rows} fills in; flushes {@code out}, does not close it. */
     public static void write(OutputStream out, Schema schema, Rows rows) throws IOException {
         try (BufferAllocator allocator = new RootAllocator();
              VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
@@ -85,8 +86,7 @@ public final class TensorTable {
      * Reads a whole file: its schema goes to {@code checkSchema} (which throws to refuse it), then each row of
      * each batch to {@code rows}.
      */
-    public static void read(byte[] bytes, java.util.function.Consumer<Schema> checkSchema, RowReader rows)
-            throws IOException {
+    public static void read(byte[] bytes, Consumer<Schema> checkSchema, RowReader rows) throws IOException {
         try (BufferAllocator allocator = new RootAllocator();
              ArrowFileReader reader = new ArrowFileReader(new ByteArrayReadableSeekableByteChannel(bytes), allocator)) {
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
@@ -132,37 +132,19 @@ public final class TensorTable {
         }
 
         public Row longs(String column, long[] values) {
-            ListVector list = (ListVector) root.getVector(column);
-            BigIntVector elements = (BigIntVector) list.getDataVector();
-            int start = list.startNewValue(index);
-            for (int i = 0; i < values.length; i++) {
-                elements.setSafe(start + i, values[i]);
-            }
-            list.endValue(index, values.length);
-            return this;
+            return this.<BigIntVector>setList(column, values.length,
+                    (elements, at, i) -> elements.setSafe(at, values[i]));
         }
 
         /** Sets a list&lt;float32&gt; cell to {@code values[offset, offset + length)}. */
         public Row floats(String column, float[] values, int offset, int length) {
-            ListVector list = (ListVector) root.getVector(column);
-            Float4Vector elements = (Float4Vector) list.getDataVector();
-            int start = list.startNewValue(index);
-            for (int i = 0; i < length; i++) {
-                elements.setSafe(start + i, values[offset + i]);
-            }
-            list.endValue(index, length);
-            return this;
+            return this.<Float4Vector>setList(column, length,
+                    (elements, at, i) -> elements.setSafe(at, values[offset + i]));
         }
 
         public Row doubles(String column, double[] values) {
-            ListVector list = (ListVector) root.getVector(column);
-            Float8Vector elements = (Float8Vector) list.getDataVector();
-            int start = list.startNewValue(index);
-            for (int i = 0; i < values.length; i++) {
-                elements.setSafe(start + i, values[i]);
-            }
-            list.endValue(index, values.length);
-            return this;
+            return this.<Float8Vector>setList(column, values.length,
+                    (elements, at, i) -> elements.setSafe(at, values[i]));
         }
 
         /** A utf8 cell; null for a null cell. */
@@ -172,36 +154,56 @@ public final class TensorTable {
         }
 
         public long[] longs(String column) {
-            ListVector list = (ListVector) root.getVector(column);
-            BigIntVector elements = (BigIntVector) list.getDataVector();
-            int start = list.getElementStartIndex(index);
-            long[] out = new long[list.getElementEndIndex(index) - start];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = elements.get(start + i);
-            }
+            long[] out = new long[length(column)];
+            this.<BigIntVector>forEachElement(column, (elements, at, i) -> out[i] = elements.get(at));
             return out;
         }
 
         public float[] floats(String column) {
-            ListVector list = (ListVector) root.getVector(column);
-            Float4Vector elements = (Float4Vector) list.getDataVector();
-            int start = list.getElementStartIndex(index);
-            float[] out = new float[list.getElementEndIndex(index) - start];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = elements.get(start + i);
-            }
+            float[] out = new float[length(column)];
+            this.<Float4Vector>forEachElement(column, (elements, at, i) -> out[i] = elements.get(at));
             return out;
         }
 
         public double[] doubles(String column) {
-            ListVector list = (ListVector) root.getVector(column);
-            Float8Vector elements = (Float8Vector) list.getDataVector();
-            int start = list.getElementStartIndex(index);
-            double[] out = new double[list.getElementEndIndex(index) - start];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = elements.get(start + i);
-            }
+            double[] out = new double[length(column)];
+            this.<Float8Vector>forEachElement(column, (elements, at, i) -> out[i] = elements.get(at));
             return out;
+        }
+
+        /** What to do with element {@code i} of a list cell, at {@code at} in the list's element vector. */
+        @FunctionalInterface
+        private interface Element<V> {
+            void visit(V elements, int at, int i);
+        }
+
+        /** Writes this row's cell of a list column: {@code length} elements, each set by {@code set}. */
+        private <V> Row setList(String column, int length, Element<V> set) {
+            ListVector list = (ListVector) root.getVector(column);
+            @SuppressWarnings("unchecked")
+            V elements = (V) list.getDataVector();
+            int start = list.startNewValue(index);
+            for (int i = 0; i < length; i++) {
+                set.visit(elements, start + i, i);
+            }
+            list.endValue(index, length);
+            return this;
+        }
+
+        private int length(String column) {
+            ListVector list = (ListVector) root.getVector(column);
+            return list.getElementEndIndex(index) - list.getElementStartIndex(index);
+        }
+
+        /** Visits each element of this row's cell of a list column, in order. */
+        private <V> void forEachElement(String column, Element<V> visit) {
+            ListVector list = (ListVector) root.getVector(column);
+            @SuppressWarnings("unchecked")
+            V elements = (V) list.getDataVector();
+            int start = list.getElementStartIndex(index);
+            for (int i = 0; i < length(column); i++) {
+                visit.visit(elements, start + i, i);
+            }
         }
     }
 }
