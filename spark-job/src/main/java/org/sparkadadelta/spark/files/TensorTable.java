@@ -201,7 +201,8 @@ public final class TensorTable {
             @SuppressWarnings("unchecked")
             V elements = (V) list.getDataVector();
             int start = list.getElementStartIndex(index);
-            for (int i = 0; i < length(column); i++) {
+            int end = list.getElementEndIndex(index);
+            for (int i = 0; i < end - start; i++) {
                 visit.visit(elements, start + i, i);
             }
         }
