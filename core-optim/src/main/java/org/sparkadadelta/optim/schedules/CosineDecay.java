@@ -20,7 +20,7 @@ public record CosineDecay(double initialLearningRate, long decaySteps, double al
 
     /** @throws IllegalArgumentException if {@code decaySteps <= 0}, with Keras's message */
     public CosineDecay {
-        Schedules.requirePositive("decay_steps", decaySteps);
+        ScheduleArguments.requirePositive("decay_steps", decaySteps);
     }
 
     /**
@@ -59,7 +59,7 @@ public record CosineDecay(double initialLearningRate, long decaySteps, double al
 
     private float decay(float t, float from) {
         float completed = t / (float) decaySteps;
-        float cosineDecayed = 0.5f * Schedules.onePlusCosPi(completed);
+        float cosineDecayed = 0.5f * ScheduleMath.onePlusCosPi(completed);
         float decayed = (float) (1.0 - alpha) * cosineDecayed + (float) alpha;
         return from * decayed;
     }

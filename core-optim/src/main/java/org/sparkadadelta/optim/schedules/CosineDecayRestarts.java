@@ -17,7 +17,7 @@ public record CosineDecayRestarts(double initialLearningRate, long firstDecaySte
 
     /** @throws IllegalArgumentException if {@code firstDecaySteps <= 0}, with Keras's message */
     public CosineDecayRestarts {
-        Schedules.requirePositive("first_decay_steps", firstDecaySteps);
+        ScheduleArguments.requirePositive("first_decay_steps", firstDecaySteps);
     }
 
     /**
@@ -53,7 +53,7 @@ public record CosineDecayRestarts(double initialLearningRate, long firstDecaySte
             completed = (completed - sumR) / tPow;
         }
         float mFac = (float) Math.pow((float) mMul, restart);
-        float cosineDecayed = (0.5f * mFac) * Schedules.onePlusCosPi(completed);
+        float cosineDecayed = (0.5f * mFac) * ScheduleMath.onePlusCosPi(completed);
         float alphaF = (float) alpha;
         float decayed = (1f - alphaF) * cosineDecayed + alphaF;
         return (float) initialLearningRate * decayed;

@@ -16,7 +16,7 @@ public record PolynomialDecay(double initialLearningRate, long decaySteps, doubl
 
     /** @throws IllegalArgumentException if {@code decaySteps <= 0}, with Keras's message */
     public PolynomialDecay {
-        Schedules.requirePositive("decay_steps", decaySteps);
+        ScheduleArguments.requirePositive("decay_steps", decaySteps);
     }
 
     /**

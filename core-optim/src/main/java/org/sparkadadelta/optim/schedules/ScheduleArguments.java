@@ -148,6 +148,13 @@ final class ScheduleArguments {
         }
     }
 
+    /** Keras's {@code decay_steps <= 0} check, with its message. */
+    static void requirePositive(String key, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(positiveMessage(key, Long.toString(value)));
+        }
+    }
+
     /** Keras's {@code <= 0} message for a step count, the value printed as Python would. */
     static String positiveMessage(String key, String valueRepr) {
         return "Argument `" + key + "` must be > 0. Received: " + key + "=" + valueRepr;

@@ -37,9 +37,6 @@ public final class Schedules {
         BY_NAME.put("CosineDecayRestarts", CosineDecayRestarts::fromConfig);
     }
 
-    /** {@code pi} rounded to float32, as Keras's cosine schedules use it. */
-    private static final float PI_F = (float) Math.PI;
-
     private Schedules() {
     }
 
@@ -99,28 +96,7 @@ public final class Schedules {
         return m;
     }
 
-    // ---- helpers shared by the schedule classes ----
-
-    /** Keras's {@code decay_steps <= 0} check, with its message. */
-    static void requirePositive(String key, long value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(ScheduleArguments.positiveMessage(key, Long.toString(value)));
-        }
-    }
-
-    /**
-     * Keras's {@code step / decay_steps} in float32, floored when {@code staircase} is set (the exponent of
-     * ExponentialDecay, the quotient of InverseTimeDecay).
-     */
-    static float progress(long step, long decaySteps, boolean staircase) {
-        float p = (float) step / (float) decaySteps;
-        return staircase ? (float) Math.floor(p) : p;
-    }
-
-    /** {@code 1 + cos(pi * x)} in float32, with {@code pi} rounded to float32, as the cosine schedules use it. */
-    static float onePlusCosPi(float x) {
-        return 1f + (float) Math.cos(PI_F * x);
-    }
+    // ---- a schedule as its Keras config: shared by the schedule classes ----
 
     /** {@link ScalarSchedule#config()}: the record components in order, keyed by their snake_case names. */
     static Map<String, Object> recordConfig(Record r) {
