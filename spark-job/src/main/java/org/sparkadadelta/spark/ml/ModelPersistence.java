@@ -61,7 +61,7 @@ final class ModelPersistence {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("format", FORMAT);
             m.put("format_version", VERSION);
-            m.put("model_type", spec.type());
+            m.put("model_type", spec.type().configName());
             m.put("hidden", spec.hidden());
             m.put("classes", spec.classes());
             m.put("features", model.numFeatures());

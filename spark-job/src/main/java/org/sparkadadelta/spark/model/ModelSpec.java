@@ -2,33 +2,19 @@ package org.sparkadadelta.spark.model;
 
 import java.io.Serializable;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * Which network to build, as configured: {@code linear} (MSE), {@code logistic} (binary cross-entropy),
  * {@code softmax} (sparse categorical cross-entropy) or {@code mlp} (ReLU {@code hidden} layers, softmax
  * output). The input width comes from the data.
  */
-public record ModelSpec(String type, int[] hidden, int classes) implements Serializable {
+public record ModelSpec(ModelType type, int[] hidden, int classes) implements Serializable {
     public ModelSpec {
-        type = type.trim().toLowerCase(Locale.ROOT);
         hidden = hidden == null ? new int[0] : hidden.clone();
-        switch (type) {
-            case "linear":
-            case "logistic":
-                break;
-            case "softmax":
-            case "mlp":
-                if (classes < 2) {
-                    throw new IllegalArgumentException("model.classes must be >= 2 for a " + type + " model; got "
-                            + classes);
-                }
-                break;
-            default:
-                throw new IllegalArgumentException("model.type must be one of linear, logistic, softmax, mlp; got '"
-                        + type + "'");
+        if (type.takesClasses() && classes < 2) {
+            throw new IllegalArgumentException("model.classes must be >= 2 for a " + type + " model; got " + classes);
         }
-        if ("mlp".equals(type) && hidden.length == 0) {
+        if (type.takesHidden() && hidden.length == 0) {
             throw new IllegalArgumentException("model.hidden must list at least one layer width for an mlp, e.g. [256]");
         }
         for (int h : hidden) {
@@ -38,17 +24,18 @@ public record ModelSpec(String type, int[] hidden, int classes) implements Seria
         }
     }
 
+    /** @throws IllegalArgumentException for a type that is not one of {@link ModelType}'s config names */
+    public ModelSpec(String type, int[] hidden, int classes) {
+        this(ModelType.parse(type), hidden, classes);
+    }
+
     public Network build(int features) {
-        switch (type) {
-            case "linear":
-                return Network.linearRegression(features);
-            case "logistic":
-                return Network.logisticRegression(features);
-            case "softmax":
-                return Network.softmaxRegression(features, classes);
-            default:
-                return Network.mlp(features, hidden, classes);
-        }
+        return switch (type) {
+            case LINEAR -> Network.linearRegression(features);
+            case LOGISTIC -> Network.logisticRegression(features);
+            case SOFTMAX -> Network.softmaxRegression(features, classes);
+            case MLP -> Network.mlp(features, hidden, classes);
+        };
     }
 
     @Override

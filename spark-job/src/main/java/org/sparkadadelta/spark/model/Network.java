@@ -45,17 +45,17 @@ public final class Network implements Serializable {
     }
 
     public static Network linearRegression(int features) {
-        return new Network("linear_regression", List.of(new DenseLayer("dense", features, 1, Activation.LINEAR)),
+        return new Network(ModelType.LINEAR.kind(), List.of(new DenseLayer("dense", features, 1, Activation.LINEAR)),
                 Loss.MEAN_SQUARED_ERROR);
     }
 
     public static Network logisticRegression(int features) {
-        return new Network("logistic_regression", List.of(new DenseLayer("dense", features, 1, Activation.LINEAR)),
+        return new Network(ModelType.LOGISTIC.kind(), List.of(new DenseLayer("dense", features, 1, Activation.LINEAR)),
                 Loss.BINARY_CROSSENTROPY);
     }
 
     public static Network softmaxRegression(int features, int classes) {
-        return new Network("softmax_regression",
+        return new Network(ModelType.SOFTMAX.kind(),
                 List.of(new DenseLayer("dense", features, classes, Activation.LINEAR)),
                 Loss.SPARSE_CATEGORICAL_CROSSENTROPY);
     }
@@ -69,7 +69,7 @@ public final class Network implements Serializable {
             inputs = units;
         }
         layers.add(new DenseLayer(kerasLayerName(layers.size()), inputs, classes, Activation.LINEAR));
-        return new Network("mlp", layers, Loss.SPARSE_CATEGORICAL_CROSSENTROPY);
+        return new Network(ModelType.MLP.kind(), layers, Loss.SPARSE_CATEGORICAL_CROSSENTROPY);
     }
 
     private static String kerasLayerName(int index) {
