@@ -24,14 +24,14 @@ import org.sparkadadelta.spark.train.TrainingResult;
 import scala.jdk.javaapi.CollectionConverters;
 
 /** Real job outputs to score: the training job run on a small Parquet file of Gaussian blobs. */
-final class TrainedRuns {
-    static final SparkSession SPARK = SparkTestSession.get();
-    static final int FEATURES = 3;
-    static final int ROWS = 240;
+public final class TrainedRuns {
+    public static final SparkSession SPARK = SparkTestSession.get();
+    public static final int FEATURES = 3;
+    public static final int ROWS = 240;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A finished run: its output directory and what the job returned. */
-    record Run(Path output, TrainingResult result) {
+    public record Run(Path output, TrainingResult result) {
     }
 
     private TrainedRuns() {
@@ -41,7 +41,7 @@ final class TrainedRuns {
      * Columns {@code label} (double: the blob, 0..2; for linear, a linear function of the features),
      * {@code features} (array of floats) and {@code f0..f2} (the same features as doubles), in 3 partitions.
      */
-    static Dataset<Row> blobs(boolean regression, long seed) {
+    public static Dataset<Row> blobs(boolean regression, long seed) {
         Random random = new Random(seed);
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < ROWS; i++) {
@@ -63,14 +63,14 @@ final class TrainedRuns {
     }
 
     /** Writes {@link #blobs} to {@code dir/name.parquet}. */
-    static Path parquet(Path dir, String name, boolean regression) {
+    public static Path parquet(Path dir, String name, boolean regression) {
         Path file = dir.resolve(name + ".parquet");
         blobs(regression, 11).write().parquet(file.toString());
         return file;
     }
 
     /** Trains a {@code type} model (hidden [6] for mlp) on {@code data} for 3 epochs; the test set is the same. */
-    static Run train(Path data, Path output, String type) throws Exception {
+    public static Run train(Path data, Path output, String type) throws Exception {
         String spec = "{\"format\": \"parquet\", \"path\": \"" + data + "\", \"features_col\": \"features\"}";
         ObjectNode config = (ObjectNode) JSON.readTree("{\"name\": \"scoring-" + type + "\","
                 + "\"data\": {\"train\": " + spec + ", \"test\": " + spec + ", \"partitions\": 2, \"block_rows\": 64},"
