@@ -23,7 +23,11 @@ import org.sparkadadelta.spark.ml.KerasAdadeltaModel;
 import org.sparkadadelta.spark.model.ModelSpec;
 import org.sparkadadelta.spark.model.Network;
 
-/** {@link TrainedModel} on real job outputs: loading, scoring DataFrames and single rows, and what it refuses. */
+/**
+ * {@link TrainedModel} on real job outputs: loading, scoring DataFrames and single rows, and what it refuses.
+ * Float arrays are compared with JUnit's {@code assertArrayEquals} without a delta: by bit pattern
+ * ({@code floatToIntBits}), so signed zeros count.
+ */
 class TrainedModelTest {
     @TempDir
     static Path dir;
@@ -44,7 +48,7 @@ class TrainedModelTest {
         assertEquals(new ModelSpec("mlp", new int[] {6}, 3), model.modelSpec());
         assertEquals(TrainedRuns.FEATURES, model.numFeatures());
         assertEquals(3, model.numClasses());
-        assertArrayEquals(bits(mlp.result().weights()), bits(model.weights()));
+        assertArrayEquals(mlp.result().weights(), model.weights());
         assertEquals(mlp.result().optimizer().iterations(), model.optimizer().orElseThrow().iterations());
         assertEquals("scoring-mlp", model.name());
         assertEquals(mlp.result().metrics().get("test_accuracy"), model.metrics().get("test_accuracy"));
@@ -67,7 +71,7 @@ class TrainedModelTest {
                 asFloats[j] = (float) p[j];
                 assertEquals(p[j], asFloats[j], "float32 probabilities, widened exactly");
             }
-            assertArrayEquals(bits(Arrays.copyOfRange(expected, 3 * r, 3 * r + 3)), bits(asFloats), "row " + r);
+            assertArrayEquals(Arrays.copyOfRange(expected, 3 * r, 3 * r + 3), asFloats, "row " + r);
             assertEquals(((Vector) rows.get(r).get(3)).argmax(), rows.get(r).getDouble(2));
             correct += rows.get(r).getDouble(2) == rows.get(r).getDouble(0) ? 1 : 0;
         }
@@ -124,7 +128,7 @@ class TrainedModelTest {
     @Test
     void sparkMlLoadsTheJobOutputAndSavesTheSameFormat() throws IOException {
         KerasAdadeltaModel stage = KerasAdadeltaModel.load(mlp.output().toString());
-        assertArrayEquals(bits(mlp.result().weights()), bits(stage.weights()));
+        assertArrayEquals(mlp.result().weights(), stage.weights());
         List<Row> expected = TrainedModel.load(mlp.output().toString()).transform(blobs).collectAsList();
         assertEquals(expected, stage.transform(blobs).collectAsList());
 
@@ -133,7 +137,7 @@ class TrainedModelTest {
         for (String file : List.of("weights.arrow", "manifest.json", "metrics.json", "metadata")) {
             assertTrue(Files.exists(saved.resolve(file)), file);
         }
-        assertArrayEquals(bits(mlp.result().weights()), bits(TrainedModel.load(saved.toString()).weights()),
+        assertArrayEquals(mlp.result().weights(), TrainedModel.load(saved.toString()).weights(),
                 "a saved stage is a job output");
         KerasAdadeltaModel again = KerasAdadeltaModel.load(saved.toString());
         assertEquals(stage.uid(), again.uid());
@@ -200,13 +204,5 @@ class TrainedModelTest {
             }
         }
         return to;
-    }
-
-    static int[] bits(float[] values) {
-        int[] out = new int[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = Float.floatToRawIntBits(values[i]);
-        }
-        return out;
     }
 }
