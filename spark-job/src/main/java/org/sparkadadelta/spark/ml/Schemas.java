@@ -29,11 +29,12 @@ final class Schemas {
      */
     static StructType withOutputs(StructType schema, KerasAdadeltaColumnParams<?> p, boolean fitting,
             boolean classifier, int classes) {
-        if (fitting) {
-            ScoringColumns.requireNumeric(schema, p.getLabelCol(), "label");
-            featureColumns(schema, p, true);
+        if (!fitting) {
+            return columns(p).outputSchema(schema, classifier, classes);
         }
-        return columns(p).outputSchema(schema, classifier, classes);
+        ScoringColumns.requireNumeric(schema, p.getLabelCol(), "label");
+        featureColumns(schema, p, true);
+        return columns(p).withOutputs(schema, classifier, classes);
     }
 
     /**

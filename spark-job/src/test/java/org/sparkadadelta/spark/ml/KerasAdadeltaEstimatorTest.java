@@ -95,6 +95,15 @@ class KerasAdadeltaEstimatorTest {
     }
 
     @Test
+    void aBlankFeaturesColFitsOnEveryNumericColumnButTheLabel() {
+        KerasAdadeltaModel model = new KerasAdadeltaEstimator().setModelType("softmax").setFeaturesCol("")
+                .setEpochs(1).setBatchSize(0).setOptimizer(SyntheticFrames.FAST_ADADELTA)
+                .fit(SyntheticFrames.blobs(60, 3, 2));
+        assertArrayEquals(new String[] {"x", "y"}, model.getFeatureCols());
+        assertEquals(2, model.numFeatures());
+    }
+
+    @Test
     void linearRegressionOnNumericColumns() {
         KerasAdadeltaEstimator estimator = new KerasAdadeltaEstimator().setModelType("linear")
                 .setFeatureCols(new String[] {"a", "b"}).setLabelCol("target").setEpochs(10).setBatchSize(100)
