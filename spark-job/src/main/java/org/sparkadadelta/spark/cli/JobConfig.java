@@ -138,7 +138,8 @@ public record JobConfig(
         return spec;
     }
 
-    private static DataSpec dataSpec(ConfigTree data, String name, boolean required) {
+    /** The data spec at {@code data.name}, read like a config's {@code data.train}; null if absent and optional. */
+    static DataSpec dataSpec(ConfigTree data, String name, boolean required) {
         if (!data.has(name)) {
             if (required) {
                 throw new IllegalArgumentException("Config key 'data." + name + "' is required");

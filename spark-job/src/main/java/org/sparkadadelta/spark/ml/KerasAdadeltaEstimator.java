@@ -19,6 +19,8 @@ import org.sparkadadelta.spark.data.LabelSummary;
 import org.sparkadadelta.spark.data.TrainingData;
 import org.sparkadadelta.spark.model.ModelSpec;
 import org.sparkadadelta.spark.model.ModelType;
+import org.sparkadadelta.spark.output.OptimizerState;
+import org.sparkadadelta.spark.scoring.TrainedModel;
 import org.sparkadadelta.spark.train.Trainer;
 import org.sparkadadelta.spark.train.TrainingResult;
 
@@ -146,9 +148,9 @@ public final class KerasAdadeltaEstimator extends Estimator<KerasAdadeltaModel>
             ModelSpec spec = new ModelSpec(type, type.takesHidden() ? getHidden() : null, classes(data.labels()));
             TrainingResult r = new Trainer(JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext()),
                     spec.build(data.numFeatures()), optimizer, trainingOptions()).fit(data, null);
-            KerasAdadeltaModel model = copyValues(new KerasAdadeltaModel(uid, spec, data.numFeatures(), r.weights(),
-                    r.history(), r.metrics(), KerasJson.write(OptimizerSerialization.serialize(r.optimizer()))),
-                    ParamMap.empty());
+            TrainedModel trained = new TrainedModel(uid, spec, data.numFeatures(), r.weights(),
+                    OptimizerState.of(r.optimizer()), r.metrics());
+            KerasAdadeltaModel model = copyValues(new KerasAdadeltaModel(uid, trained, r.history()), ParamMap.empty());
             if (!featureCols.isEmpty()) { // the columns chosen now, so that transform reads the same ones
                 model.setFeatureCols(featureCols.toArray(String[]::new));
             }

@@ -2,6 +2,8 @@ package org.sparkadadelta.spark.model;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Which network to build, as configured: {@code linear} (MSE), {@code logistic} (binary cross-entropy),
@@ -36,6 +38,34 @@ public record ModelSpec(ModelType type, int[] hidden, int classes) implements Se
             case SOFTMAX -> Network.softmaxRegression(features, classes);
             case MLP -> Network.mlp(features, hidden, classes);
         };
+    }
+
+    /**
+     * The spec whose network of {@code features} inputs {@link Network#describe() describes} itself exactly as
+     * {@code description} (kind, loss, layer names, widths and activations), as a job's manifest records it.
+     *
+     * @throws IllegalArgumentException if no model we can build has that description
+     */
+    public static ModelSpec describedBy(Map<String, Object> description, int features) {
+        int[] units = description.get("layers") instanceof List<?> layers ? layers.stream()
+                .mapToInt(l -> l instanceof Map<?, ?> m && m.get("units") instanceof Number n ? n.intValue() : -1)
+                .toArray() : new int[0];
+        if (units.length > 0 && features > 0 && Arrays.stream(units).allMatch(u -> u > 0)) {
+            int classes = units[units.length - 1];
+            int[] hidden = Arrays.copyOf(units, units.length - 1);
+            for (ModelType type : ModelType.values()) {
+                boolean classifier = type.takesClasses();
+                if (hidden.length > 0 != type.takesHidden() || !classifier && classes != 1 || classifier && classes < 2) {
+                    continue;
+                }
+                ModelSpec spec = new ModelSpec(type, hidden, classifier ? classes : 0);
+                if (spec.build(features).describe().equals(description)) {
+                    return spec;
+                }
+            }
+        }
+        throw new IllegalArgumentException("a model spark-adadelta cannot represent (it builds dense linear, logistic, "
+                + "softmax and ReLU mlp models): " + description);
     }
 
     @Override

@@ -265,6 +265,27 @@ public final class Network implements Serializable {
         sum.addBatch(rows, r.lossSum(), r.metricSum());
     }
 
+    /**
+     * Keras's {@code predict}: the model's outputs for {@code rows} rows, in float32, through the same forward pass
+     * as training (this thread's {@link PassBuffers}) and the loss's output activation: the class probabilities
+     * of a softmax or mlp model, the sigmoid probability of class 1 of a logistic model, the value of a linear one.
+     *
+     * @param features row-major {@code rows x inputs()}
+     * @return row-major {@code rows x outputs()}, a new array
+     */
+    public float[] predict(Weights weights, float[] features, int rows) {
+        float[] out = new float[rows * outputs()];
+        if (rows == 0) {
+            return out;
+        }
+        PassBuffers buffers = PassBuffers.forThread(layers, DataType.FLOAT, rows);
+        INDArray outputs = forward(weights.tensors, buffers, features, rows).logits();
+        loss.activateInPlace(outputs, rows, buffers);
+        // A view of the buffer's first rows, at offset 0: its first rows * outputs() floats.
+        outputs.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().get(out);
+        return out;
+    }
+
     /** Each layer's input and pre-activation (kept for the backward pass) and the output logits. */
     private record Forward(List<INDArray> inputs, List<INDArray> preActivations, INDArray logits) {
     }
