@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.sparkadadelta.optim.config.KerasArguments;
 import org.sparkadadelta.optim.tensor.FusedAdadeltaUpdate;
 import org.sparkadadelta.optim.tensor.Nd4jTensorMath;
 import org.sparkadadelta.optim.tensor.Precision;
@@ -173,7 +172,6 @@ public final class Adadelta extends BaseOptimizer {
     public static final class Builder extends OptimizerOptions.Builder<Builder> {
         private double rho = DEFAULT_RHO;
         private double epsilon = DEFAULT_EPSILON;
-        private TensorMath math = Nd4jTensorMath.INSTANCE;
         private UpdateKernel kernel = UpdateKernel.defaultKernel();
 
         private Builder() {
@@ -190,12 +188,6 @@ public final class Adadelta extends BaseOptimizer {
             return this;
         }
 
-        /** The kernels to run on; ND4J's native ones by default. */
-        public Builder tensorMath(TensorMath value) {
-            this.math = value;
-            return this;
-        }
-
         /** The update rule's implementation; {@link UpdateKernel#TENSOR_OPS} unless the system property says. */
         public Builder updateKernel(UpdateKernel value) {
             this.kernel = value;
@@ -203,7 +195,7 @@ public final class Adadelta extends BaseOptimizer {
         }
 
         public Adadelta build() {
-            return new Adadelta(baseOptions(), rho, epsilon, math, kernel);
+            return new Adadelta(baseOptions(), rho, epsilon, Nd4jTensorMath.INSTANCE, kernel);
         }
     }
 }

@@ -1,6 +1,6 @@
 package org.sparkadadelta.optim;
 
-import static org.sparkadadelta.optim.config.PythonRepr.repr;
+import static org.sparkadadelta.optim.python.PythonRepr.repr;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -498,11 +498,6 @@ public abstract class BaseOptimizer implements Optimizer {
 
     private static Long toLong(Integer i) {
         return i == null ? null : i.longValue();
-    }
-
-    /** Subclasses holding another optimizer forward warnings to it. */
-    protected WarningListener warnings() {
-        return warnings;
     }
 
     /** The schedule, when the learning rate is one. */

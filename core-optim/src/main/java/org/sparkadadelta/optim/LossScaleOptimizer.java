@@ -5,9 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.sparkadadelta.optim.config.KerasArguments;
-import org.sparkadadelta.optim.config.OptimizerSerialization;
-import org.sparkadadelta.optim.config.PythonRepr;
+import org.sparkadadelta.optim.python.PythonRepr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -93,7 +91,7 @@ public final class LossScaleOptimizer implements Optimizer {
             throw new IllegalArgumentException("LossScaleOptimizer config needs an `inner_optimizer` object; got "
                     + PythonRepr.repr(innerConfig));
         }
-        Optimizer inner = OptimizerSerialization.deserialize((Map<String, Object>) innerConfig, warnings);
+        Optimizer inner = OptimizerRegistry.deserialize((Map<String, Object>) innerConfig, warnings);
         if (!(inner instanceof BaseOptimizer base)) {
             throw new IllegalArgumentException("LossScaleOptimizer cannot wrap another " + inner.kerasClassName());
         }
@@ -124,10 +122,6 @@ public final class LossScaleOptimizer implements Optimizer {
 
     public BaseOptimizer innerOptimizer() {
         return inner;
-    }
-
-    public double initialScale() {
-        return initialScale;
     }
 
     public int dynamicGrowthSteps() {

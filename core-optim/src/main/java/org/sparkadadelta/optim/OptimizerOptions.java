@@ -1,6 +1,6 @@
 package org.sparkadadelta.optim;
 
-import static org.sparkadadelta.optim.config.PythonRepr.repr;
+import static org.sparkadadelta.optim.python.PythonRepr.repr;
 
 import java.util.Objects;
 
@@ -95,11 +95,6 @@ public record OptimizerOptions(
     /** The EMA overwrite period, or 0 when the variables are never overwritten. */
     public int overwritePeriod() {
         return emaOverwriteFrequency == null ? 0 : Math.max(emaOverwriteFrequency, 0);
-    }
-
-    public OptimizerOptions withLearningRate(LearningRate lr) {
-        return new OptimizerOptions(name, lr, weightDecay, clipnorm, globalClipnorm, clipvalue, useEma,
-                emaMomentum, emaOverwriteFrequency, lossScaleFactor, gradientAccumulationSteps);
     }
 
     public OptimizerOptions withLossScaleFactor(Double factor) {

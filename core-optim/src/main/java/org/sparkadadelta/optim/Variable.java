@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.sparkadadelta.optim.config.NumpyRepr;
+import org.sparkadadelta.optim.python.NumpyRepr;
 import org.sparkadadelta.optim.tensor.Precision;
 
 /**

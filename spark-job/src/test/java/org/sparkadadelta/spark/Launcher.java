@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
@@ -25,7 +24,6 @@ import org.sparkadadelta.spark.output.WeightsFile;
  */
 final class Launcher {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    static final Path LAUNCHER = ROOT.resolve("spark-job/target/launcher");
 
     private Launcher() {
     }
@@ -35,11 +33,6 @@ final class Launcher {
         static Run under(Path dir, String name) {
             return new Run(dir.resolve(name), dir.resolve(name + "-ckpt"), dir.resolve(name + ".log"));
         }
-    }
-
-    /** The JVM flags every project JVM runs with (Spark's module options). */
-    static List<String> jvmFlags() throws IOException {
-        return Arrays.asList(Files.readString(LAUNCHER.resolve("jvm-flags.txt")).trim().split("\\s+"));
     }
 
     /**

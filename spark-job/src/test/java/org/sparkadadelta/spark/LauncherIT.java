@@ -75,6 +75,27 @@ class LauncherIT {
     }
 
     @Test
+    void predictScoresTheRunIntoParquetAndRefusesToReplaceItUnasked() throws Exception {
+        writeJob();
+        Path log = cwd.resolve("run.log");
+        assertEquals(0, Launcher.exitStatus(Launcher.startIn(cwd, log, "", "cfg/job.json"), log), Launcher.tail(log));
+        String[] predict = {"predict", "--model", "out/run", "--data", "csv:data/train.csv", "--output", "out/scores"};
+        Path scored = cwd.resolve("predict.log");
+        assertEquals(0, Launcher.exitStatus(Launcher.startIn(cwd, scored, "", predict), scored), Launcher.tail(scored));
+        String console = Files.readString(scored, StandardCharsets.UTF_8);
+        assertTrue(console.matches("(?s).*\nScored 300 rows with softmax classes=3: accuracy \\d\\.\\d{4} \\(label "
+                + "column 'label'\\)\nOutput      " + cwd.toRealPath().resolve("out/scores") + " \\(Parquet\\)\n.*"),
+                console);
+        assertTrue(Files.exists(cwd.resolve("out/scores/_SUCCESS")), "the output is under the caller's directory");
+
+        Path again = cwd.resolve("again.log");
+        assertEquals(1, Launcher.exitStatus(Launcher.startIn(cwd, again, "", predict), again));
+        List<String> errors = Files.readAllLines(again).stream().filter(l -> l.startsWith("error:")).toList();
+        assertEquals(List.of("error: --output " + cwd.toRealPath().resolve("out/scores") + " already exists; add "
+                + "--overwrite to replace it (it is replaced only after the new output is complete)"), errors);
+    }
+
+    @Test
     void aConfigThatCannotBeReadIsOneErrorLineSayingWhy() throws Exception {
         Path log = cwd.resolve("run.log");
         int status = Launcher.exitStatus(Launcher.startIn(cwd, log, "", "cfg/missing.json"), log);

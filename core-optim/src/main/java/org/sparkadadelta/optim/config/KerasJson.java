@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
 import java.util.Map;
+import org.sparkadadelta.optim.python.PythonRepr;
 
 /**
  * JSON text for Keras configs, numbers written as Python's {@code json.dumps} writes them: floats in

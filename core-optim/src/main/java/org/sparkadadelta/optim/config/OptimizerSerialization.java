@@ -1,14 +1,10 @@
 package org.sparkadadelta.optim.config;
 
-import static org.sparkadadelta.optim.config.PythonRepr.repr;
-
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
-import org.sparkadadelta.optim.Adadelta;
-import org.sparkadadelta.optim.LossScaleOptimizer;
 import org.sparkadadelta.optim.Optimizer;
+import org.sparkadadelta.optim.OptimizerRegistry;
 import org.sparkadadelta.optim.WarningListener;
 import org.sparkadadelta.optim.schedules.LearningRateSchedule;
 import org.sparkadadelta.optim.schedules.Schedules;
@@ -65,29 +61,8 @@ public final class OptimizerSerialization {
         return deserialize(serialized, WarningListener.LOG);
     }
 
-    /** Rebuilds an optimizer; class names match case-insensitively, as Keras lower-cases built-in names. */
-    @SuppressWarnings("unchecked")
+    /** Rebuilds an optimizer through {@link OptimizerRegistry}; class names match case-insensitively. */
     public static Optimizer deserialize(Map<String, Object> serialized, WarningListener warnings) {
-        Object className = serialized.get("class_name");
-        Object config = serialized.get("config");
-        if (!(className instanceof String)) {
-            throw new IllegalArgumentException("Serialized optimizer has no string `class_name`: "
-                    + repr(serialized));
-        }
-        if (!(config instanceof Map)) {
-            throw new IllegalArgumentException("Serialized optimizer " + className + " has no `config` object: "
-                    + repr(config));
-        }
-        Map<String, Object> cfg = (Map<String, Object>) config;
-        switch (((String) className).toLowerCase(Locale.ROOT)) {
-            case "adadelta":
-                return Adadelta.fromConfig(cfg, warnings);
-            case "lossscaleoptimizer":
-            case "loss_scale_optimizer":
-                return LossScaleOptimizer.fromConfig(cfg, warnings);
-            default:
-                throw new IllegalArgumentException("Could not interpret optimizer identifier: " + className
-                        + " (supported: Adadelta, LossScaleOptimizer)");
-        }
+        return OptimizerRegistry.deserialize(serialized, warnings);
     }
 }

@@ -1,5 +1,7 @@
 package org.sparkadadelta.optim.schedules;
 
+import java.util.List;
+
 /**
  * Mirrors {@code keras.optimizers.schedules.CosineDecay}, with its optional linear warmup.
  *
@@ -18,7 +20,7 @@ public record CosineDecay(double initialLearningRate, long decaySteps, double al
 
     /** @throws IllegalArgumentException if {@code decaySteps <= 0}, with Keras's message */
     public CosineDecay {
-        Schedules.requirePositive("decay_steps", decaySteps);
+        ScheduleArguments.requirePositive("decay_steps", decaySteps);
     }
 
     /**
@@ -27,6 +29,14 @@ public record CosineDecay(double initialLearningRate, long decaySteps, double al
      */
     public CosineDecay(double initialLearningRate, long decaySteps) {
         this(initialLearningRate, decaySteps, 0.0, "CosineDecay", null, 0L);
+    }
+
+    /** {@code CosineDecay(**config)}. */
+    static CosineDecay fromConfig(ScheduleArguments a) {
+        a.bind(List.of("initial_learning_rate", "decay_steps", "alpha", "name", "warmup_target", "warmup_steps"), 2);
+        a.kerasPositive("decay_steps");
+        return new CosineDecay(a.dbl("initial_learning_rate", 0), a.steps("decay_steps", 0), a.dbl("alpha", 0.0),
+                a.name("CosineDecay"), a.optDbl("warmup_target"), a.steps("warmup_steps", 0L));
     }
 
     @Override
@@ -49,7 +59,7 @@ public record CosineDecay(double initialLearningRate, long decaySteps, double al
 
     private float decay(float t, float from) {
         float completed = t / (float) decaySteps;
-        float cosineDecayed = 0.5f * Schedules.onePlusCosPi(completed);
+        float cosineDecayed = 0.5f * ScheduleMath.onePlusCosPi(completed);
         float decayed = (float) (1.0 - alpha) * cosineDecayed + (float) alpha;
         return from * decayed;
     }

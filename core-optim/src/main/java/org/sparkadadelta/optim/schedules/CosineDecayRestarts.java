@@ -1,5 +1,7 @@
 package org.sparkadadelta.optim.schedules;
 
+import java.util.List;
+
 /**
  * Mirrors {@code keras.optimizers.schedules.CosineDecayRestarts} (SGDR): cosine decay over
  * {@code first_decay_steps}, then warm restarts whose length grows by {@code t_mul} and whose peak shrinks
@@ -15,7 +17,7 @@ public record CosineDecayRestarts(double initialLearningRate, long firstDecaySte
 
     /** @throws IllegalArgumentException if {@code firstDecaySteps <= 0}, with Keras's message */
     public CosineDecayRestarts {
-        Schedules.requirePositive("first_decay_steps", firstDecaySteps);
+        ScheduleArguments.requirePositive("first_decay_steps", firstDecaySteps);
     }
 
     /**
@@ -24,6 +26,14 @@ public record CosineDecayRestarts(double initialLearningRate, long firstDecaySte
      */
     public CosineDecayRestarts(double initialLearningRate, long firstDecaySteps) {
         this(initialLearningRate, firstDecaySteps, 2.0, 1.0, 0.0, "SGDRDecay");
+    }
+
+    /** {@code CosineDecayRestarts(**config)}. */
+    static CosineDecayRestarts fromConfig(ScheduleArguments a) {
+        a.bind(List.of("initial_learning_rate", "first_decay_steps", "t_mul", "m_mul", "alpha", "name"), 2);
+        a.kerasPositive("first_decay_steps");
+        return new CosineDecayRestarts(a.dbl("initial_learning_rate", 0), a.steps("first_decay_steps", 0),
+                a.dbl("t_mul", 2.0), a.dbl("m_mul", 1.0), a.dbl("alpha", 0.0), a.name("SGDRDecay"));
     }
 
     @Override
@@ -43,7 +53,7 @@ public record CosineDecayRestarts(double initialLearningRate, long firstDecaySte
             completed = (completed - sumR) / tPow;
         }
         float mFac = (float) Math.pow((float) mMul, restart);
-        float cosineDecayed = (0.5f * mFac) * Schedules.onePlusCosPi(completed);
+        float cosineDecayed = (0.5f * mFac) * ScheduleMath.onePlusCosPi(completed);
         float alphaF = (float) alpha;
         float decayed = (1f - alphaF) * cosineDecayed + alphaF;
         return (float) initialLearningRate * decayed;

@@ -13,7 +13,7 @@ public record ExponentialDecay(double initialLearningRate, long decaySteps, doub
 
     /** @throws IllegalArgumentException if {@code decaySteps <= 0}, with Keras's message */
     public ExponentialDecay {
-        Schedules.requirePositive("decay_steps", decaySteps);
+        ScheduleArguments.requirePositive("decay_steps", decaySteps);
     }
 
     /** {@code ExponentialDecay(initial_learning_rate, decay_steps, decay_rate)} with Keras's defaults. */
@@ -21,9 +21,14 @@ public record ExponentialDecay(double initialLearningRate, long decaySteps, doub
         this(initialLearningRate, decaySteps, decayRate, false, "ExponentialDecay");
     }
 
+    /** {@code ExponentialDecay(**config)}. */
+    static ExponentialDecay fromConfig(ScheduleArguments a) {
+        return a.rateDecay(ExponentialDecay::new);
+    }
+
     @Override
     public float valueAt(long step) {
-        float p = Schedules.progress(step, decaySteps, staircase);
+        float p = ScheduleMath.progress(step, decaySteps, staircase);
         return (float) initialLearningRate * (float) Math.pow((float) decayRate, p);
     }
 

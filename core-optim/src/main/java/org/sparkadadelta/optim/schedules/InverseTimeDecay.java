@@ -13,7 +13,7 @@ public record InverseTimeDecay(double initialLearningRate, long decaySteps, doub
 
     /** @throws IllegalArgumentException if {@code decaySteps <= 0}, with Keras's message */
     public InverseTimeDecay {
-        Schedules.requirePositive("decay_steps", decaySteps);
+        ScheduleArguments.requirePositive("decay_steps", decaySteps);
     }
 
     /** {@code InverseTimeDecay(initial_learning_rate, decay_steps, decay_rate)} with Keras's defaults. */
@@ -21,9 +21,14 @@ public record InverseTimeDecay(double initialLearningRate, long decaySteps, doub
         this(initialLearningRate, decaySteps, decayRate, false, "InverseTimeDecay");
     }
 
+    /** {@code InverseTimeDecay(**config)}. */
+    static InverseTimeDecay fromConfig(ScheduleArguments a) {
+        return a.rateDecay(InverseTimeDecay::new);
+    }
+
     @Override
     public float valueAt(long step) {
-        float p = Schedules.progress(step, decaySteps, staircase);
+        float p = ScheduleMath.progress(step, decaySteps, staircase);
         float denom = 1f + (float) decayRate * p;
         return (float) initialLearningRate / denom;
     }

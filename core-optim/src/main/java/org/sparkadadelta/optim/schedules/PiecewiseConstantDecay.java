@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.sparkadadelta.optim.config.PythonRepr;
+import org.sparkadadelta.optim.python.PythonRepr;
 
 /**
  * Mirrors {@code keras.optimizers.schedules.PiecewiseConstantDecay}: {@code values[0]} while
@@ -51,6 +51,26 @@ public final class PiecewiseConstantDecay implements LearningRateSchedule {
         return "The length of boundaries should be 1 less than the length of values. Received: boundaries="
                 + boundariesRepr + " of length " + nBoundaries + ", and values=" + valuesRepr + " of length "
                 + nValues + ".";
+    }
+
+    /** {@code PiecewiseConstantDecay(**config)}: the length rule is checked on the lists as given. */
+    static PiecewiseConstantDecay fromConfig(ScheduleArguments a) {
+        a.bind(List.of("boundaries", "values", "name"), 2);
+        List<Object> b = a.list("boundaries");
+        List<Object> v = a.list("values");
+        if (b.size() != v.size() - 1) {
+            throw new IllegalArgumentException(lengthMessage(PythonRepr.repr(b), b.size(), PythonRepr.repr(v),
+                    v.size()));
+        }
+        long[] boundaries = new long[b.size()];
+        for (int i = 0; i < boundaries.length; i++) {
+            boundaries[i] = a.toSteps("boundaries", b.get(i));
+        }
+        double[] values = new double[v.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = a.toDouble("values", v.get(i));
+        }
+        return new PiecewiseConstantDecay(boundaries, values, a.name("PiecewiseConstant"));
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.sparkadadelta.optim.schedules;
 
+import java.util.List;
+
 /**
  * Mirrors {@code keras.optimizers.schedules.PolynomialDecay}:
  * {@code (initial - end) * (1 - step / decay_steps) ^ power + end}, with the step clamped to
@@ -14,7 +16,7 @@ public record PolynomialDecay(double initialLearningRate, long decaySteps, doubl
 
     /** @throws IllegalArgumentException if {@code decaySteps <= 0}, with Keras's message */
     public PolynomialDecay {
-        Schedules.requirePositive("decay_steps", decaySteps);
+        ScheduleArguments.requirePositive("decay_steps", decaySteps);
     }
 
     /**
@@ -23,6 +25,15 @@ public record PolynomialDecay(double initialLearningRate, long decaySteps, doubl
      */
     public PolynomialDecay(double initialLearningRate, long decaySteps) {
         this(initialLearningRate, decaySteps, 0.0001, 1.0, false, "PolynomialDecay");
+    }
+
+    /** {@code PolynomialDecay(**config)}. */
+    static PolynomialDecay fromConfig(ScheduleArguments a) {
+        a.bind(List.of("initial_learning_rate", "decay_steps", "end_learning_rate", "power", "cycle", "name"), 2);
+        a.kerasPositive("decay_steps");
+        return new PolynomialDecay(a.dbl("initial_learning_rate", 0), a.steps("decay_steps", 0),
+                a.dbl("end_learning_rate", 0.0001), a.dbl("power", 1.0), a.bool("cycle", false),
+                a.name("PolynomialDecay"));
     }
 
     @Override

@@ -1,14 +1,11 @@
 package org.sparkadadelta.optim.schedules;
 
 import java.lang.reflect.RecordComponent;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.sparkadadelta.optim.config.PythonRepr;
+import java.util.function.Function;
+import org.sparkadadelta.optim.python.PythonRepr;
 
 /**
  * Registry of the Keras learning-rate schedules: builds them from Keras configs (as parsed from JSON) and
@@ -25,18 +22,27 @@ public final class Schedules {
     /** Keras's {@code module} field for serialized schedules. */
     public static final String MODULE = "keras.optimizers.schedules";
 
-    private static final List<String> CLASS_NAMES = List.of("ExponentialDecay", "PiecewiseConstantDecay",
-            "PolynomialDecay", "InverseTimeDecay", "CosineDecay", "CosineDecayRestarts");
+    /**
+     * Keras class name to {@code cls(**config)}, in Keras's source order. A new schedule is its class, with a
+     * static {@code fromConfig(ScheduleArguments)}, plus one line here.
+     */
+    private static final Map<String, Function<ScheduleArguments, LearningRateSchedule>> BY_NAME = new LinkedHashMap<>();
 
-    /** {@code pi} rounded to float32, as Keras's cosine schedules use it. */
-    private static final float PI_F = (float) Math.PI;
+    static {
+        BY_NAME.put("ExponentialDecay", ExponentialDecay::fromConfig);
+        BY_NAME.put("PiecewiseConstantDecay", PiecewiseConstantDecay::fromConfig);
+        BY_NAME.put("PolynomialDecay", PolynomialDecay::fromConfig);
+        BY_NAME.put("InverseTimeDecay", InverseTimeDecay::fromConfig);
+        BY_NAME.put("CosineDecay", CosineDecay::fromConfig);
+        BY_NAME.put("CosineDecayRestarts", CosineDecayRestarts::fromConfig);
+    }
 
     private Schedules() {
     }
 
     /** The Keras class names this registry knows, in Keras's source order. */
     public static List<String> classNames() {
-        return CLASS_NAMES;
+        return List.copyOf(BY_NAME.keySet());
     }
 
     /**
@@ -47,72 +53,12 @@ public final class Schedules {
      *     wrong type, a non-integral step count, or whatever Keras's constructor rejects (same message)
      */
     public static LearningRateSchedule fromConfig(String className, Map<String, Object> config) {
-        Args a = new Args(className, config == null ? Map.of() : config);
-        switch (className == null ? "" : className) {
-            case "ExponentialDecay":
-                return rateDecay(a, ExponentialDecay::new);
-            case "PiecewiseConstantDecay": {
-                a.bind(List.of("boundaries", "values", "name"), 2);
-                List<Object> b = a.list("boundaries");
-                List<Object> v = a.list("values");
-                if (b.size() != v.size() - 1) {
-                    throw new IllegalArgumentException(PiecewiseConstantDecay.lengthMessage(
-                            PythonRepr.repr(b), b.size(), PythonRepr.repr(v), v.size()));
-                }
-                long[] boundaries = new long[b.size()];
-                for (int i = 0; i < boundaries.length; i++) {
-                    boundaries[i] = a.toSteps("boundaries", b.get(i));
-                }
-                double[] values = new double[v.size()];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = a.toDouble("values", v.get(i));
-                }
-                return new PiecewiseConstantDecay(boundaries, values, a.name("PiecewiseConstant"));
-            }
-            case "PolynomialDecay": {
-                a.bind(List.of("initial_learning_rate", "decay_steps", "end_learning_rate", "power", "cycle",
-                        "name"), 2);
-                a.kerasPositive("decay_steps");
-                return new PolynomialDecay(a.dbl("initial_learning_rate", 0), a.steps("decay_steps", 0),
-                        a.dbl("end_learning_rate", 0.0001), a.dbl("power", 1.0), a.bool("cycle", false),
-                        a.name("PolynomialDecay"));
-            }
-            case "InverseTimeDecay":
-                return rateDecay(a, InverseTimeDecay::new);
-            case "CosineDecay": {
-                a.bind(List.of("initial_learning_rate", "decay_steps", "alpha", "name", "warmup_target",
-                        "warmup_steps"), 2);
-                a.kerasPositive("decay_steps");
-                return new CosineDecay(a.dbl("initial_learning_rate", 0), a.steps("decay_steps", 0),
-                        a.dbl("alpha", 0.0), a.name("CosineDecay"), a.optDbl("warmup_target"),
-                        a.steps("warmup_steps", 0L));
-            }
-            case "CosineDecayRestarts": {
-                a.bind(List.of("initial_learning_rate", "first_decay_steps", "t_mul", "m_mul", "alpha", "name"),
-                        2);
-                a.kerasPositive("first_decay_steps");
-                return new CosineDecayRestarts(a.dbl("initial_learning_rate", 0),
-                        a.steps("first_decay_steps", 0), a.dbl("t_mul", 2.0), a.dbl("m_mul", 1.0),
-                        a.dbl("alpha", 0.0), a.name("SGDRDecay"));
-            }
-            default:
-                throw new IllegalArgumentException("Unknown learning rate schedule class_name: "
-                        + PythonRepr.repr(className) + ". Known: " + PythonRepr.repr(CLASS_NAMES));
+        Function<ScheduleArguments, LearningRateSchedule> factory = BY_NAME.get(className == null ? "" : className);
+        if (factory == null) {
+            throw new IllegalArgumentException("Unknown learning rate schedule class_name: "
+                    + PythonRepr.repr(className) + ". Known: " + PythonRepr.repr(classNames()));
         }
-    }
-
-    /** The canonical constructor shared by ExponentialDecay and InverseTimeDecay, whose Keras signatures match. */
-    private interface RateDecayConstructor {
-        LearningRateSchedule create(double initialLearningRate, long decaySteps, double decayRate, boolean staircase,
-                String name);
-    }
-
-    /** {@code cls(initial_learning_rate, decay_steps, decay_rate, staircase=False, name=cls.__name__)}. */
-    private static LearningRateSchedule rateDecay(Args a, RateDecayConstructor constructor) {
-        a.bind(List.of("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name"), 3);
-        a.kerasPositive("decay_steps");
-        return constructor.create(a.dbl("initial_learning_rate", 0), a.steps("decay_steps", 0),
-                a.dbl("decay_rate", 0), a.bool("staircase", false), a.name(a.className));
+        return factory.apply(new ScheduleArguments(className, config == null ? Map.of() : config));
     }
 
     /**
@@ -150,32 +96,7 @@ public final class Schedules {
         return m;
     }
 
-    // ---- helpers shared by the schedule classes ----
-
-    /** Keras's {@code decay_steps <= 0} check, with its message. */
-    static void requirePositive(String key, long value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(positiveMessage(key, Long.toString(value)));
-        }
-    }
-
-    private static String positiveMessage(String key, String valueRepr) {
-        return "Argument `" + key + "` must be > 0. Received: " + key + "=" + valueRepr;
-    }
-
-    /**
-     * Keras's {@code step / decay_steps} in float32, floored when {@code staircase} is set (the exponent of
-     * ExponentialDecay, the quotient of InverseTimeDecay).
-     */
-    static float progress(long step, long decaySteps, boolean staircase) {
-        float p = (float) step / (float) decaySteps;
-        return staircase ? (float) Math.floor(p) : p;
-    }
-
-    /** {@code 1 + cos(pi * x)} in float32, with {@code pi} rounded to float32, as the cosine schedules use it. */
-    static float onePlusCosPi(float x) {
-        return 1f + (float) Math.cos(PI_F * x);
-    }
+    // ---- a schedule as its Keras config: shared by the schedule classes ----
 
     /** {@link ScalarSchedule#config()}: the record components in order, keyed by their snake_case names. */
     static Map<String, Object> recordConfig(Record r) {
@@ -220,164 +141,5 @@ public final class Schedules {
             sb.append(e.getKey()).append('=').append(PythonRepr.repr(e.getValue()));
         }
         return sb.append(')').toString();
-    }
-
-    /** Typed access to one config map, with Python-style argument binding errors. */
-    private static final class Args {
-        private final String className;
-        private final Map<String, Object> config;
-
-        Args(String className, Map<String, Object> config) {
-            this.className = className;
-            this.config = config;
-        }
-
-        /** Python's keyword binding: unexpected keywords are reported before missing required ones. */
-        void bind(List<String> params, int nRequired) {
-            for (String key : config.keySet()) {
-                if (!params.contains(key)) {
-                    throw new IllegalArgumentException(className
-                            + ".__init__() got an unexpected keyword argument " + PythonRepr.repr(key));
-                }
-            }
-            List<String> missing = new ArrayList<>();
-            for (String key : params.subList(0, nRequired)) {
-                if (!config.containsKey(key)) {
-                    missing.add(PythonRepr.repr(key));
-                }
-            }
-            if (!missing.isEmpty()) {
-                String names;
-                if (missing.size() == 1) {
-                    names = missing.get(0);
-                } else if (missing.size() == 2) {
-                    names = missing.get(0) + " and " + missing.get(1);
-                } else {
-                    names = String.join(", ", missing.subList(0, missing.size() - 1)) + ", and "
-                            + missing.get(missing.size() - 1);
-                }
-                throw new IllegalArgumentException(className + ".__init__() missing " + missing.size()
-                        + " required positional argument" + (missing.size() == 1 ? "" : "s") + ": " + names);
-            }
-        }
-
-        /** Keras's {@code <= 0} check on the value as given, before any integrality check of ours. */
-        void kerasPositive(String key) {
-            Object raw = config.get(key);
-            if (raw == null) {
-                return;
-            }
-            Object v = normaliseNumber(raw);
-            if (v instanceof Number n && !(v instanceof Double d && d.isNaN())) {
-                boolean nonPositive = (n instanceof BigInteger bi) ? bi.signum() <= 0 : n.doubleValue() <= 0;
-                if (nonPositive) {
-                    throw new IllegalArgumentException(positiveMessage(key, PythonRepr.repr(v)));
-                }
-            }
-        }
-
-        double dbl(String key, double dflt) {
-            return config.containsKey(key) ? toDouble(key, config.get(key)) : dflt;
-        }
-
-        Double optDbl(String key) {
-            Object raw = config.get(key);
-            return raw == null ? null : toDouble(key, raw);
-        }
-
-        long steps(String key, long dflt) {
-            return config.containsKey(key) ? toSteps(key, config.get(key)) : dflt;
-        }
-
-        boolean bool(String key, boolean dflt) {
-            if (!config.containsKey(key)) {
-                return dflt;
-            }
-            Object raw = config.get(key);
-            if (raw instanceof Boolean b) {
-                return b;
-            }
-            throw bad(key, raw, "a boolean");
-        }
-
-        String name(String dflt) {
-            if (!config.containsKey("name")) {
-                return dflt;
-            }
-            Object raw = config.get("name");
-            if (raw == null || raw instanceof String) {
-                return (String) raw;
-            }
-            throw bad("name", raw, "a string or null");
-        }
-
-        List<Object> list(String key) {
-            Object raw = config.get(key);
-            if (!(raw instanceof List<?> l)) {
-                throw bad(key, raw, "a list");
-            }
-            List<Object> out = new ArrayList<>(l.size());
-            for (Object o : l) {
-                out.add(normaliseNumber(o));
-            }
-            return Collections.unmodifiableList(out);
-        }
-
-        double toDouble(String key, Object raw) {
-            Object v = normaliseNumber(raw);
-            if (v instanceof Number n) {
-                return n.doubleValue();
-            }
-            throw bad(key, raw, "a float");
-        }
-
-        long toSteps(String key, Object raw) {
-            Object v = normaliseNumber(raw);
-            if (v instanceof Long l) {
-                return l;
-            }
-            if (v instanceof BigInteger bi && bi.bitLength() < 64) {
-                return bi.longValue();
-            }
-            if (v instanceof Double d && !d.isInfinite() && !d.isNaN() && d == Math.rint(d)
-                    && Math.abs(d) < 0x1p63) {
-                return (long) d.doubleValue();
-            }
-            throw bad(key, raw, "an integer step count");
-        }
-
-        private IllegalArgumentException bad(String key, Object raw, String expected) {
-            return new IllegalArgumentException(className + ": argument `" + key + "` must be " + expected
-                    + ". Received: " + key + "=" + safeRepr(raw));
-        }
-    }
-
-    /**
-     * Integer types become {@link Long} (or stay {@link BigInteger} when too big), float types and the
-     * golden files' non-finite strings become {@link Double}; anything else is returned unchanged.
-     */
-    private static Object normaliseNumber(Object o) {
-        if (o instanceof Integer || o instanceof Long || o instanceof Short || o instanceof Byte) {
-            return ((Number) o).longValue();
-        }
-        if (o instanceof BigInteger bi) {
-            return bi.bitLength() < 64 ? (Object) bi.longValue() : bi;
-        }
-        if (o instanceof Double || o instanceof Float || o instanceof BigDecimal) {
-            return ((Number) o).doubleValue();
-        }
-        if (o instanceof String s) {
-            Double special = PythonRepr.nonFinite(s);
-            return special != null ? special : s;
-        }
-        return o;
-    }
-
-    private static String safeRepr(Object o) {
-        try {
-            return PythonRepr.repr(o);
-        } catch (IllegalArgumentException e) {
-            return String.valueOf(o);
-        }
     }
 }

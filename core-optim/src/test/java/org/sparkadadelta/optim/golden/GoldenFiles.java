@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.sparkadadelta.optim.config.PythonRepr;
+import org.sparkadadelta.optim.python.PythonNumbers;
 
 /** Locates and reads the Keras golden files (cases directory, errors.json, config_defaults.json). */
 public final class GoldenFiles {
@@ -104,7 +104,7 @@ public final class GoldenFiles {
         if (n.isNumber()) {
             return n.doubleValue();
         }
-        Double special = n.isTextual() ? PythonRepr.nonFinite(n.textValue()) : null;
+        Double special = n.isTextual() ? PythonNumbers.nonFinite(n.textValue()) : null;
         return special != null ? special : fail("Not a golden number: " + n);
     }
 

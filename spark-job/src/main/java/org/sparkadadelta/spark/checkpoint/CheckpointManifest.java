@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sparkadadelta.optim.config.KerasJson;
-import org.sparkadadelta.spark.output.FileChecksums;
+import org.sparkadadelta.spark.files.FileChecksums;
 import org.sparkadadelta.spark.train.History;
 
 /**

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,7 +19,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.sparkadadelta.spark.output.FileChecksums;
+import org.sparkadadelta.spark.files.AtomicPublish;
+import org.sparkadadelta.spark.files.FileChecksums;
 import org.sparkadadelta.spark.output.HistoryCsv;
 import org.sparkadadelta.spark.train.History;
 
@@ -28,8 +28,8 @@ import org.sparkadadelta.spark.train.History;
  * Checkpoints under a root directory on any Hadoop file system: {@code <root>/ckpt-<12-digit step>/} with
  * {@code state.arrow}, the history tables {@code history_steps.csv} and {@code history_epochs.csv}
  * ({@link HistoryCsv}) and {@code manifest.json}. Each is written into a sibling {@code ckpt-..._tmp-<random>}
- * and renamed into place, so a directory with the final name is complete (short of later corruption, which
- * the manifest's sizes and SHA-256s detect). After each save, the newest {@code keep} checkpoints up to this
+ * and published ({@link AtomicPublish}), so a directory with the final name is complete (short of later
+ * corruption, which the manifest's sizes and SHA-256s detect). After each save, the newest {@code keep} checkpoints up to this
  * instance's newest save are kept and older ones deleted; never one newer than that (it is not this run's to
  * judge), nor one {@link #findNewestValid()} found corrupt (it may be the only copy someone wants to repair).
  *
@@ -37,8 +37,7 @@ import org.sparkadadelta.spark.train.History;
  * save deletes the {@code _tmp-}/{@code _old-} directories of earlier store instances, left by saves that
  * crashed, which would break a concurrent writer's save.
  *
- * <p>Uses its own {@link FileSystem} instance with client-side checksums off, so the local file system
- * writes no {@code .crc} files (and closing it does not close a shared cached one).
+ * <p>Uses its own {@link FileSystem} instance ({@link AtomicPublish#ownFileSystem}).
  */
 public final class CheckpointStore implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("ckpt-(\\d{12})");
@@ -62,9 +61,7 @@ public final class CheckpointStore implements AutoCloseable {
             throw new IllegalArgumentException("keep must be at least 1, got " + keep);
         }
         Path path = new Path(rootUri);
-        this.fs = FileSystem.newInstance(path.toUri(), conf);
-        fs.setWriteChecksum(false);
-        fs.setVerifyChecksum(false);
+        this.fs = AtomicPublish.ownFileSystem(path, conf);
         this.root = fs.makeQualified(path);
         this.keep = keep;
     }
@@ -85,7 +82,7 @@ public final class CheckpointStore implements AutoCloseable {
     public Path save(CheckpointState state) throws IOException {
         deleteStaleScratch();
         Path target = directory(state.globalStep());
-        Path temp = scratch(target, "tmp");
+        Path temp = scratch(target, AtomicPublish.TEMP);
         StateArrowFile.Contents tensors = new StateArrowFile.Contents(
                 WeightTensors.of(state.layout(), state.weights()), state.optimizerTensors());
         // A state without history (read from a version 1 checkpoint) is saved with the records it has: none.
@@ -98,7 +95,10 @@ public final class CheckpointStore implements AutoCloseable {
                     write(temp, HistoryCsv.EPOCHS_FILE, out -> HistoryCsv.writeEpochs(history.epochs(), out)));
             write(temp, CheckpointManifest.FILE_NAME,
                     out -> CheckpointManifest.write(state, tensors, stateFile, historyFiles, out));
-            publish(temp, target);
+            // A checkpoint of the same step already there (a run saving a step again) stays under its final
+            // name except between the two renames; a crash there leaves it under the _old- name, which loading
+            // ignores and restoreSetAside renames back.
+            AtomicPublish.publish(fs, temp, target, scratch(target, AtomicPublish.ASIDE));
         } finally {
             fs.delete(temp, true);
         }
@@ -124,41 +124,11 @@ public final class CheckpointStore implements AutoCloseable {
         return new FileChecksums.Entry(name, fs.getFileStatus(file).getLen(), FileChecksums.sha256(fs, file));
     }
 
+    /** A scratch sibling of {@code target}, which this instance's cleanup of crashed saves leaves alone. */
     private Path scratch(Path target, String kind) {
-        Path path = new Path(root, target.getName() + "._" + kind + "-" + UUID.randomUUID().toString().substring(0, 8));
+        Path path = AtomicPublish.scratchSibling(target, kind);
         ownScratch.add(path.getName());
         return path;
-    }
-
-    /**
-     * Renames {@code temp} to {@code target}. A checkpoint of the same step already there (a run saving a step
-     * again) is first renamed aside and deleted only once the new one is in place, so there is always a
-     * checkpoint of that step, under its final name except between the two renames (a crash there leaves it
-     * under the {@code _old-} name, which loading ignores and {@link #restoreSetAside} renames back).
-     */
-    private void publish(Path temp, Path target) throws IOException {
-        Path old = null;
-        if (fs.exists(target)) {
-            old = scratch(target, "old");
-            rename(target, old);
-        }
-        try {
-            rename(temp, target);
-        } catch (IOException e) {
-            if (old != null && !fs.exists(target) && !fs.rename(old, target)) {
-                e.addSuppressed(new IOException("Cannot move the previous checkpoint back from " + old));
-            }
-            throw e;
-        }
-        if (old != null) {
-            fs.delete(old, true);
-        }
-    }
-
-    private void rename(Path from, Path to) throws IOException {
-        if (!fs.rename(from, to)) {
-            throw new IOException("Cannot rename " + from + " to " + to);
-        }
     }
 
     /** Deletes the scratch directories that saves of earlier instances left behind when they crashed. */
@@ -204,7 +174,7 @@ public final class CheckpointStore implements AutoCloseable {
             Matcher m = SET_ASIDE.matcher(status.getPath().getName());
             Path target = m.matches() ? new Path(root, m.group(1)) : null;
             if (status.isDirectory() && target != null && !fs.exists(target)) {
-                rename(status.getPath(), target);
+                AtomicPublish.rename(fs, status.getPath(), target);
                 restored.add(target.getName());
             }
         }

@@ -40,6 +40,18 @@ final class InputOutputSeparation {
         }
     }
 
+    /**
+     * For {@code predict}: the {@code --output} directory apart from the data it scores and the model (replacing
+     * it with {@code --overwrite} must not delete either).
+     */
+    static void requirePredictionApart(String output, DataSpec data, String model, Configuration conf)
+            throws IOException {
+        Map<String, Input> inputs = new LinkedHashMap<>();
+        addInput(inputs, "--data", "the data to score", data, conf);
+        inputs.put("--model", new Input("the model", qualify(model, conf)));
+        requireApart("--output", "output path", output, inputs, conf);
+    }
+
     private record Input(String what, Path path) {
     }
 

@@ -11,6 +11,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.sparkadadelta.spark.data.DataSpec;
 import org.sparkadadelta.spark.keras.KerasModel;
 import org.sparkadadelta.spark.model.ModelSpec;
+import org.sparkadadelta.spark.model.ModelType;
 import org.sparkadadelta.spark.train.TrainingOptions;
 
 /**
@@ -156,22 +157,23 @@ public record JobConfig(
         ModelSpec spec = new ModelSpec(m.requiredString("type"), m.intArray("hidden", new int[0]),
                 m.intAtLeast("classes", 0, 0));
         m.requireAllKeysKnown();
-        String type = spec.type();
+        ModelType type = spec.type();
         int[] hidden = spec.hidden();
         int classes = spec.classes();
-        if (hidden.length > 0 && !"mlp".equals(type)) {
+        if (hidden.length > 0 && !type.takesHidden()) {
             throw new IllegalArgumentException("Config key 'model.hidden' applies only to model.type mlp; a " + type
                     + " model has no hidden layers (got " + Arrays.toString(hidden) + "): remove it or use mlp");
         }
-        if (classes > 0 && ("linear".equals(type) || "logistic".equals(type))) {
+        if (classes > 0 && !type.takesClasses()) {
             throw new IllegalArgumentException("Config key 'model.classes' applies only to model.type softmax or mlp;"
-                    + " a " + type + " model has " + ("linear".equals(type) ? "one output" : "two classes, 0 and 1")
+                    + " a " + type + " model has " + (type == ModelType.LINEAR ? "one output" : "two classes, 0 and 1")
                     + " (got " + classes + "): remove it");
         }
         return spec;
     }
 
-    private static DataSpec dataSpec(ConfigTree data, String name, boolean required) {
+    /** The data spec at {@code data.name}, read like a config's {@code data.train}; null if absent and optional. */
+    static DataSpec dataSpec(ConfigTree data, String name, boolean required) {
         if (!data.has(name)) {
             if (required) {
                 throw new IllegalArgumentException("Config key 'data." + name + "' is required");

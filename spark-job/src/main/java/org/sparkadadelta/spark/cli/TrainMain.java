@@ -19,6 +19,10 @@ public final class TrainMain {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals(PredictCommand.NAME)) {
+            PredictCommand.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length == 0 || Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
             System.out.println(usage());
             System.exit(args.length == 0 ? 2 : 0);
@@ -51,10 +55,16 @@ public final class TrainMain {
     static final String LOOPBACK_MARK = "spark.adadelta.launcher.loopback";
 
     static SparkSession session(JobConfig config) {
+        return session(config.name(), config.sparkMaster(), config.sparkConf());
+    }
+
+    /** The session of a run named {@code name}, with the config's master and Spark settings (see {@link #sparkConf}). */
+    static SparkSession session(String name, String master, Map<String, String> settings) {
         String sparkLocalIp = System.getenv("SPARK_LOCAL_IP");
         SparkConf submitted = new SparkConf();
-        boolean uiChosen = submitted.contains("spark.ui.enabled") || config.sparkConf().containsKey("spark.ui.enabled");
-        SparkSession spark = SparkSession.builder().config(sparkConf(config, submitted, sparkLocalIp)).getOrCreate();
+        boolean uiChosen = submitted.contains("spark.ui.enabled") || settings.containsKey("spark.ui.enabled");
+        SparkSession spark = SparkSession.builder().config(sparkConf(name, master, settings, submitted, sparkLocalIp))
+                .getOrCreate();
         SparkContext sc = spark.sparkContext();
         String ui = sc.uiWebUrl().isDefined() ? sc.uiWebUrl().get() : uiChosen ? "off"
                 : "off (in local mode it would listen beyond loopback: set SPARK_LOCAL_IP=127.0.0.1 to have it)";
@@ -73,11 +83,16 @@ public final class TrainMain {
      * is set explicitly.
      */
     static SparkConf sparkConf(JobConfig config, SparkConf submitted, String sparkLocalIp) {
-        SparkConf conf = submitted.clone().setAppName(config.name());
+        return sparkConf(config.name(), config.sparkMaster(), config.sparkConf(), submitted, sparkLocalIp);
+    }
+
+    private static SparkConf sparkConf(String name, String master, Map<String, String> settings, SparkConf submitted,
+            String sparkLocalIp) {
+        SparkConf conf = submitted.clone().setAppName(name);
         if (!conf.contains("spark.master") || conf.getBoolean(DEFAULT_MASTER_MARK, false)) {
-            conf.setMaster(config.sparkMaster());
+            conf.setMaster(master);
         }
-        for (Map.Entry<String, String> e : config.sparkConf().entrySet()) {
+        for (Map.Entry<String, String> e : settings.entrySet()) {
             conf.set(e.getKey(), e.getValue());
         }
         boolean loopbackEnv = DriverAddress.isLoopback(sparkLocalIp);
@@ -100,6 +115,7 @@ public final class TrainMain {
     static String usage() {
         return String.join("\n",
                 "usage: bin/spark-adadelta CONFIG.json [--resume] [key.path=value ...]",
+                "       " + PredictCommand.USAGE,
                 "",
                 "Trains a model with Keras's Adadelta on Spark, as configured in CONFIG.json (see conf/).",
                 "Overrides replace config values; a value is parsed as JSON when it is valid JSON:",

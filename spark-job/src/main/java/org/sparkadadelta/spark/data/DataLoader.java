@@ -1,5 +1,6 @@
 package org.sparkadadelta.spark.data;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,7 @@ import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -36,15 +38,41 @@ public final class DataLoader {
      * @param blockRows     rows per block at most, or {@code <= 0} for {@link #DEFAULT_BLOCK_ROWS}
      */
     public static TrainingData load(SparkSession spark, DataSpec spec, int numPartitions, int blockRows) {
+        return load(spark, spec, numPartitions, blockRows, false).data();
+    }
+
+    /**
+     * Data to score, checked and numbered as for training, keeping the source's partitions. Parquet, CSV and
+     * LibSVM data may lack the label column (Arrow data needs one; IDX data always has one): then the blocks'
+     * labels are 0 and {@link ScoringInput#labelled()} is false.
+     */
+    public static ScoringInput loadForScoring(SparkSession spark, DataSpec spec) {
+        return load(spark, spec, 0, DEFAULT_BLOCK_ROWS, true);
+    }
+
+    private static ScoringInput load(SparkSession spark, DataSpec spec, int numPartitions, int blockRows,
+            boolean labelOptional) {
         HadoopFiles.requireExists(spark.sparkContext().hadoopConfiguration(), spec.path());
-        BlockSource source = switch (spec.format()) {
-            case "arrow" -> ArrowSource.of(spark, spec);
-            case "idx" -> IdxSource.of(spark, spec, numPartitions);
-            default -> DatasetSource.of(read(spark, spec), spec.featuresCol(), spec.featureCols(), spec.labelCol(),
-                    spec.numFeatures(), spec.format().equals("csv"), spec.describe(), recordLines(spec),
-                    spec.option("sep", spec.option("delimiter", ",")).charAt(0));
-        };
-        return Materializer.materialize(source, numPartitions, blockRowsOrDefault(blockRows));
+        boolean labelled = true;
+        BlockSource source;
+        switch (spec.format()) {
+            case "arrow" -> source = ArrowSource.of(spark, spec);
+            case "idx" -> source = IdxSource.of(spark, spec, numPartitions);
+            default -> {
+                Dataset<Row> df = read(spark, spec);
+                String label = spec.labelCol();
+                if (labelOptional && !Arrays.asList(df.columns()).contains(label)) {
+                    df = df.withColumn(DatasetSource.NO_LABEL_COLUMN, functions.lit(0.0));
+                    label = DatasetSource.NO_LABEL_COLUMN;
+                    labelled = false;
+                }
+                source = DatasetSource.of(df, spec.featuresCol(), spec.featureCols(), label, spec.numFeatures(),
+                        spec.format().equals("csv"), spec.describe(), recordLines(spec),
+                        spec.option("sep", spec.option("delimiter", ",")).charAt(0));
+            }
+        }
+        return new ScoringInput(Materializer.materialize(source, numPartitions, blockRowsOrDefault(blockRows)),
+                labelled);
     }
 
     /**

@@ -20,6 +20,8 @@ final class DatasetSource implements BlockSource {
     static final String PART_COLUMN = "__sparkadadelta_input_part";
     /** Spark's CSV reader puts a malformed record's text here (wrong column count, unparsable value). */
     static final String MALFORMED_COLUMN = "__sparkadadelta_malformed";
+    /** A constant label for data to score that has none (not a column of the file). */
+    static final String NO_LABEL_COLUMN = "__sparkadadelta_no_label";
 
     private final JavaRDD<Row> rows;
     private final ColumnPlan plan;
@@ -59,7 +61,7 @@ final class DatasetSource implements BlockSource {
                 (malformed ? Stream.of(FILE_COLUMN, PART_COLUMN, MALFORMED_COLUMN) : Stream.of(FILE_COLUMN, PART_COLUMN)))
                 .map(DatasetSource::column).toArray(Column[]::new);
         CsvColumns csv = malformed ? new CsvColumns(Arrays.stream(df.columns())
-                .filter(c -> !c.equals(MALFORMED_COLUMN)).toList(), separator) : null;
+                .filter(c -> !c.equals(MALFORMED_COLUMN) && !c.equals(NO_LABEL_COLUMN)).toList(), separator) : null;
         return new DatasetSource(withFile.select(selected).toJavaRDD(), plan, numFeatures, description, lines, csv,
                 df.sparkSession().sparkContext().hadoopConfiguration());
     }

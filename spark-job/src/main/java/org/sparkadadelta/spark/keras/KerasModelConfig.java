@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.sparkadadelta.spark.model.ModelSpec;
+import org.sparkadadelta.spark.model.ModelType;
 
 /**
  * Keras's {@code config.json} for this job's models: written as Keras 3 writes a {@code Sequential} of an
@@ -37,13 +38,13 @@ public final class KerasModelConfig {
     public static List<Dense> layers(ModelSpec model, int features) {
         List<Dense> layers = new ArrayList<>();
         int inputs = features;
-        for (int units : "mlp".equals(model.type()) ? model.hidden() : new int[0]) {
+        for (int units : model.type() == ModelType.MLP ? model.hidden() : new int[0]) {
             layers.add(new Dense(denseName(layers.size()), inputs, units, "relu"));
             inputs = units;
         }
         switch (model.type()) {
-            case "linear" -> layers.add(new Dense(denseName(layers.size()), inputs, 1, "linear"));
-            case "logistic" -> layers.add(new Dense(denseName(layers.size()), inputs, 1, "sigmoid"));
+            case LINEAR -> layers.add(new Dense(denseName(layers.size()), inputs, 1, "linear"));
+            case LOGISTIC -> layers.add(new Dense(denseName(layers.size()), inputs, 1, "sigmoid"));
             default -> layers.add(new Dense(denseName(layers.size()), inputs, model.classes(), "softmax"));
         }
         return layers;
@@ -57,14 +58,14 @@ public final class KerasModelConfig {
     /** Keras's loss name for a model type. */
     public static String loss(ModelSpec model) {
         return switch (model.type()) {
-            case "linear" -> "mean_squared_error";
-            case "logistic" -> "binary_crossentropy";
+            case LINEAR -> "mean_squared_error";
+            case LOGISTIC -> "binary_crossentropy";
             default -> "sparse_categorical_crossentropy";
         };
     }
 
     private static String metric(ModelSpec model) {
-        return "linear".equals(model.type()) ? "root_mean_squared_error" : "accuracy";
+        return model.type() == ModelType.LINEAR ? "root_mean_squared_error" : "accuracy";
     }
 
     // ------------------------------------------------------------------ writing

@@ -18,6 +18,9 @@ import org.sparkadadelta.spark.data.DataLoader;
 import org.sparkadadelta.spark.data.LabelSummary;
 import org.sparkadadelta.spark.data.TrainingData;
 import org.sparkadadelta.spark.model.ModelSpec;
+import org.sparkadadelta.spark.model.ModelType;
+import org.sparkadadelta.spark.output.OptimizerState;
+import org.sparkadadelta.spark.scoring.TrainedModel;
 import org.sparkadadelta.spark.train.Trainer;
 import org.sparkadadelta.spark.train.TrainingResult;
 
@@ -127,9 +130,9 @@ public final class KerasAdadeltaEstimator extends Estimator<KerasAdadeltaModel>
 
     @Override
     public StructType transformSchema(StructType schema) {
-        String type = getModelType();
-        int classes = type.equals("logistic") ? 2 : type.equals("linear") ? 0 : getNumClasses();
-        return Schemas.withOutputs(schema, this, true, !type.equals("linear"), classes);
+        ModelType type = ModelType.parse(getModelType());
+        int classes = type == ModelType.LOGISTIC ? 2 : type == ModelType.LINEAR ? 0 : getNumClasses();
+        return Schemas.withOutputs(schema, this, true, type != ModelType.LINEAR, classes);
     }
 
     @Override
@@ -141,13 +144,13 @@ public final class KerasAdadeltaEstimator extends Estimator<KerasAdadeltaModel>
         TrainingData data = DataLoader.fromDataset(df, featureCols.isEmpty() ? getFeaturesCol() : null, featureCols,
                 getLabelCol(), getNumPartitions(), getBlockRows(), "the DataFrame given to " + uid);
         try {
-            String type = getModelType();
-            ModelSpec spec = new ModelSpec(type, type.equals("mlp") ? getHidden() : null, classes(data.labels()));
+            ModelType type = ModelType.parse(getModelType());
+            ModelSpec spec = new ModelSpec(type, type.takesHidden() ? getHidden() : null, classes(data.labels()));
             TrainingResult r = new Trainer(JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext()),
                     spec.build(data.numFeatures()), optimizer, trainingOptions()).fit(data, null);
-            KerasAdadeltaModel model = copyValues(new KerasAdadeltaModel(uid, spec, data.numFeatures(), r.weights(),
-                    r.history(), r.metrics(), KerasJson.write(OptimizerSerialization.serialize(r.optimizer()))),
-                    ParamMap.empty());
+            TrainedModel trained = new TrainedModel(uid, spec, data.numFeatures(), r.weights(),
+                    OptimizerState.of(r.optimizer()), r.metrics());
+            KerasAdadeltaModel model = copyValues(new KerasAdadeltaModel(uid, trained, r.history()), ParamMap.empty());
             if (!featureCols.isEmpty()) { // the columns chosen now, so that transform reads the same ones
                 model.setFeatureCols(featureCols.toArray(String[]::new));
             }
@@ -167,8 +170,8 @@ public final class KerasAdadeltaEstimator extends Estimator<KerasAdadeltaModel>
 
     /** The class count for softmax and mlp models (0 otherwise): as set, or the largest label + 1. */
     private int classes(LabelSummary labels) {
-        String type = getModelType();
-        if (!type.equals("softmax") && !type.equals("mlp")) {
+        ModelType type = ModelType.parse(getModelType());
+        if (!type.takesClasses()) {
             return 0;
         }
         if (getNumClasses() > 0) {

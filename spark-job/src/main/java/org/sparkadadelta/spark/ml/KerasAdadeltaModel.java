@@ -1,35 +1,30 @@
 package org.sparkadadelta.spark.ml;
 
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
+import org.sparkadadelta.optim.config.KerasJson;
 import org.sparkadadelta.spark.model.ModelSpec;
 import org.sparkadadelta.spark.model.Network;
+import org.sparkadadelta.spark.scoring.TrainedModel;
 import org.sparkadadelta.spark.train.History;
 
 /**
- * A network trained by {@link KerasAdadeltaEstimator}. {@link #transform} appends {@code predictionCol} (the
- * class index for classifiers, the value for regression) and, for classifiers with a non-empty
- * {@code probabilityCol}, the class probabilities as a vector. Features are read as when fitting; the label is
- * not needed.
+ * A network trained by {@link KerasAdadeltaEstimator}, or loaded from a job's output directory. {@link #transform}
+ * appends {@code predictionCol} (the class index for classifiers, the value for regression) and, for classifiers
+ * with a non-empty {@code probabilityCol}, the class probabilities as a vector. Features are read as when
+ * fitting; the label is not needed. Scoring is {@link TrainedModel}'s.
  *
- * <p>Saved with {@link #write()} as Spark's params metadata plus {@code data/model.json} (network, optimizer
- * config, metrics) and {@code data/weights.arrow} (the job's weights format); {@link #load} reads it back, also
- * as a stage of a saved {@code PipelineModel}. The training history is not saved: a loaded model's
+ * <p>One model format: {@link #write()} saves the job's output files ({@code weights.arrow}, {@code manifest.json},
+ * histories, metrics) plus Spark's params metadata ({@code metadata/}), so a saved model is a job output too, and
+ * {@link #load} reads either, also as a stage of a saved {@code PipelineModel}. A loaded model's
  * {@link #history()} is empty.
  */
 public final class KerasAdadeltaModel extends Model<KerasAdadeltaModel>
@@ -38,27 +33,19 @@ public final class KerasAdadeltaModel extends Model<KerasAdadeltaModel>
 
     private final String uid;
     private final Columns columns;
-    private final ModelSpec spec;
-    private final Network network;
-    private final float[] weights;
+    private final TrainedModel model;
     private final History history;
-    private final Map<String, Object> metrics;
-    private final String optimizerConfigJson;
 
-    KerasAdadeltaModel(String uid, ModelSpec spec, int numFeatures, float[] weights, History history,
-            Map<String, Object> metrics, String optimizerConfigJson) {
+    /** A stage scoring with {@code model}, with default params. */
+    public KerasAdadeltaModel(TrainedModel model) {
+        this(Identifiable.randomUID("kerasAdadelta"), model, new History());
+    }
+
+    KerasAdadeltaModel(String uid, TrainedModel model, History history) {
         this.uid = uid;
         this.columns = new Columns(this);
-        this.spec = spec;
-        this.network = spec.build(numFeatures);
-        if (weights.length != network.layout().size()) {
-            throw new IllegalArgumentException("A " + spec + " model of " + numFeatures + " features has "
-                    + network.layout().size() + " parameters; got " + weights.length);
-        }
-        this.weights = weights.clone();
+        this.model = model;
         this.history = history;
-        this.metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
-        this.optimizerConfigJson = optimizerConfigJson;
     }
 
     @Override
@@ -71,27 +58,32 @@ public final class KerasAdadeltaModel extends Model<KerasAdadeltaModel>
         return columns;
     }
 
+    /** The trained network and weights, for scoring outside spark.ml. */
+    public TrainedModel trainedModel() {
+        return model;
+    }
+
     /** The model as configured: type, hidden widths and class count. */
     public ModelSpec modelSpec() {
-        return spec;
+        return model.modelSpec();
     }
 
     public Network network() {
-        return network;
+        return model.network();
     }
 
     public int numFeatures() {
-        return network.inputs();
+        return model.numFeatures();
     }
 
     /** Number of classes (2 for logistic), or 0 for regression. */
     public int numClasses() {
-        return network.classes();
+        return model.numClasses();
     }
 
     /** The trained weights, flat in {@code network().layout()} order (Keras's variable order). */
     public float[] weights() {
-        return weights.clone();
+        return model.weights();
     }
 
     /** Per-step and per-epoch losses of the training run; empty for a loaded model. */
@@ -101,57 +93,34 @@ public final class KerasAdadeltaModel extends Model<KerasAdadeltaModel>
 
     /** The trainer's final metrics ({@code steps}, {@code train_seconds}, {@code final_train_loss}). */
     public Map<String, Object> metrics() {
-        return metrics;
+        return model.metrics();
     }
 
-    /** The optimizer's Keras config ({@code keras.optimizers.serialize} form), as JSON. */
+    /** The optimizer's Keras config ({@code keras.optimizers.serialize} form), as JSON, or null when not known. */
     public String optimizerConfigJson() {
-        return optimizerConfigJson;
+        return model.optimizer().map(o -> KerasJson.write(o.kerasConfig())).orElse(null);
     }
 
     @Override
     public StructType transformSchema(StructType schema) {
-        return Schemas.withOutputs(schema, this, false, network.classes() > 0, network.classes());
+        return model.outputSchema(schema, Schemas.columns(this));
     }
 
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
-        StructType out = transformSchema(dataset.schema());
-        Dataset<Row> df = dataset.toDF();
-        FeatureReader reader = FeatureReader.of(df.schema(), Schemas.featureColumns(df.schema(), this, false),
-                getFeaturesCol(), network.inputs());
-        Forward forward = Forward.of(network);
-        boolean withProbability = out.length() == df.schema().length() + 2;
-        // One broadcast per transform; executors deserialize it once and share it across their tasks.
-        Broadcast<float[]> bc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext())
-                .broadcast(weights);
-        Dataset<Row> predicted = df.mapPartitions((MapPartitionsFunction<Row, Row>) rows ->
-                new PredictionIterator(rows, reader, forward, bc.value(), withProbability), Encoders.row(out));
-        // mapPartitions drops column metadata (ML attributes): put it back with a projection.
-        return predicted.select(Arrays.stream(out.fields())
-                .map(f -> predicted.col(quoted(f.name())).as(f.name(), f.metadata())).toArray(Column[]::new));
-    }
-
-    /** A column reference to exactly {@code name}, even with dots or backticks in it. */
-    private static String quoted(String name) {
-        return "`" + name.replace("`", "``") + "`";
+        transformSchema(dataset.schema());
+        return model.transform(dataset.toDF(), Schemas.columns(this));
     }
 
     @Override
     public KerasAdadeltaModel copy(ParamMap extra) {
-        KerasAdadeltaModel copy = new KerasAdadeltaModel(uid, spec, network.inputs(), weights, history, metrics,
-                optimizerConfigJson);
+        KerasAdadeltaModel copy = new KerasAdadeltaModel(uid, model, history);
         return copyValues(copy, extra).setParent(parent());
     }
 
     @Override
     public MLWriter write() {
         return new ModelPersistence.Writer(this);
-    }
-
-    /** Spark's writer of this model's params metadata alone, which {@link #write()} extends with the data. */
-    MLWriter paramsWriter() {
-        return DefaultParamsWritable.super.write();
     }
 
     public static MLReader<KerasAdadeltaModel> read() {
@@ -164,6 +133,6 @@ public final class KerasAdadeltaModel extends Model<KerasAdadeltaModel>
 
     @Override
     public String toString() {
-        return "KerasAdadeltaModel: uid=" + uid + ", " + spec + ", features=" + network.inputs();
+        return "KerasAdadeltaModel: uid=" + uid + ", " + model.modelSpec() + ", features=" + model.numFeatures();
     }
 }

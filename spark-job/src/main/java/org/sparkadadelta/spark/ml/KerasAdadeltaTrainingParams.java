@@ -9,6 +9,7 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.param.Params;
 import org.sparkadadelta.spark.data.DataLoader;
+import org.sparkadadelta.spark.model.ModelType;
 import org.sparkadadelta.spark.train.TrainingOptions;
 
 /**
@@ -148,7 +149,7 @@ public interface KerasAdadeltaTrainingParams extends Params {
             TrainingOptions d = TrainingOptions.DEFAULTS;
             modelType = new Param<>(owner, "modelType", "linear (MSE), logistic (binary cross-entropy), softmax or "
                     + "mlp (sparse categorical cross-entropy)", ParamValidators.inArray(
-                            new String[] {"linear", "logistic", "softmax", "mlp"}));
+                            ModelType.configNames()));
             hidden = new IntArrayParam(owner, "hidden", "ReLU hidden layer widths of an mlp",
                     Validators.positiveWidths());
             numClasses = new IntParam(owner, "numClasses",
@@ -167,7 +168,7 @@ public interface KerasAdadeltaTrainingParams extends Params {
             numPartitions = new IntParam(owner, "numPartitions", "partitions of the cached training data "
                     + "(0: keep the input's)", ParamValidators.gtEq(0));
             blockRows = new IntParam(owner, "blockRows", "rows per cached block", ParamValidators.gt(0));
-            owner.setDefault(modelType, "mlp");
+            owner.setDefault(modelType, ModelType.MLP.configName());
             owner.setDefault(hidden, new int[] {64});
             owner.setDefault(numClasses, 0);
             owner.setDefault(epochs, d.epochs());

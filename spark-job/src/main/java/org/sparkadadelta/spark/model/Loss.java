@@ -18,6 +18,10 @@ public enum Loss {
             double squares = diff.mul(diff).sum(1).sumNumber().doubleValue();
             return new Result(squares, diff.mul(2), squares);
         }
+
+        @Override
+        void activateInPlace(INDArray logits, int rows, PassBuffers buffers) {
+        }
     },
     /**
      * Sigmoid output, {@code binary_crossentropy}: {@code max(z,0) - z*y + log(1 + exp(-|z|))};
@@ -33,6 +37,11 @@ public enum Loss {
             INDArray correct = p.gte(0.5).castTo(y.dataType()).eq(y).castTo(y.dataType());
             return new Result(loss.sum(1).sumNumber().doubleValue(), p.sub(y),
                     correct.sum(1).sumNumber().doubleValue());
+        }
+
+        @Override
+        void activateInPlace(INDArray logits, int rows, PassBuffers buffers) {
+            Transforms.sigmoid(logits, false); // the loss's own sigmoid kernel
         }
     },
     /**
@@ -54,6 +63,11 @@ public enum Loss {
         @Override
         Result evaluateInPlace(INDArray logits, float[] labels, int rows, PassBuffers buffers) {
             return SoftmaxCrossEntropy.evaluateInPlace(logits, labels, rows, buffers.rowsA(rows), buffers.rowsB(rows));
+        }
+
+        @Override
+        void activateInPlace(INDArray logits, int rows, PassBuffers buffers) {
+            SoftmaxCrossEntropy.softmaxInPlace(logits, rows, buffers.rowsA(rows));
         }
     };
 
@@ -84,6 +98,12 @@ public enum Loss {
     }
 
     abstract Result evaluate(INDArray logits, INDArray labels);
+
+    /**
+     * Applies the output activation (linear, sigmoid or softmax) to {@code rows} rows of logits in place, in the
+     * logits' dtype: what Keras's {@code predict} returns.
+     */
+    abstract void activateInPlace(INDArray logits, int rows, PassBuffers buffers);
 
     /**
      * As {@link #evaluate}, free to overwrite {@code logits} (this pass's buffer) and to use the pass's

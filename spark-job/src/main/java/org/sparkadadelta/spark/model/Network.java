@@ -45,17 +45,17 @@ public final class Network implements Serializable {
     }
 
     public static Network linearRegression(int features) {
-        return new Network("linear_regression", List.of(new DenseLayer("dense", features, 1, Activation.LINEAR)),
+        return new Network(ModelType.LINEAR.kind(), List.of(new DenseLayer("dense", features, 1, Activation.LINEAR)),
                 Loss.MEAN_SQUARED_ERROR);
     }
 
     public static Network logisticRegression(int features) {
-        return new Network("logistic_regression", List.of(new DenseLayer("dense", features, 1, Activation.LINEAR)),
+        return new Network(ModelType.LOGISTIC.kind(), List.of(new DenseLayer("dense", features, 1, Activation.LINEAR)),
                 Loss.BINARY_CROSSENTROPY);
     }
 
     public static Network softmaxRegression(int features, int classes) {
-        return new Network("softmax_regression",
+        return new Network(ModelType.SOFTMAX.kind(),
                 List.of(new DenseLayer("dense", features, classes, Activation.LINEAR)),
                 Loss.SPARSE_CATEGORICAL_CROSSENTROPY);
     }
@@ -69,7 +69,7 @@ public final class Network implements Serializable {
             inputs = units;
         }
         layers.add(new DenseLayer(kerasLayerName(layers.size()), inputs, classes, Activation.LINEAR));
-        return new Network("mlp", layers, Loss.SPARSE_CATEGORICAL_CROSSENTROPY);
+        return new Network(ModelType.MLP.kind(), layers, Loss.SPARSE_CATEGORICAL_CROSSENTROPY);
     }
 
     private static String kerasLayerName(int index) {
@@ -263,6 +263,27 @@ public final class Network implements Serializable {
         Forward f = forward(weights.tensors, buffers, features, rows);
         Loss.Result r = loss.evaluateInPlace(f.logits(), labels, rows, buffers);
         sum.addBatch(rows, r.lossSum(), r.metricSum());
+    }
+
+    /**
+     * Keras's {@code predict}: the model's outputs for {@code rows} rows, in float32, through the same forward pass
+     * as training (this thread's {@link PassBuffers}) and the loss's output activation: the class probabilities
+     * of a softmax or mlp model, the sigmoid probability of class 1 of a logistic model, the value of a linear one.
+     *
+     * @param features row-major {@code rows x inputs()}
+     * @return row-major {@code rows x outputs()}, a new array
+     */
+    public float[] predict(Weights weights, float[] features, int rows) {
+        float[] out = new float[rows * outputs()];
+        if (rows == 0) {
+            return out;
+        }
+        PassBuffers buffers = PassBuffers.forThread(layers, DataType.FLOAT, rows);
+        INDArray outputs = forward(weights.tensors, buffers, features, rows).logits();
+        loss.activateInPlace(outputs, rows, buffers);
+        // A view of the buffer's first rows, at offset 0: its first rows * outputs() floats.
+        outputs.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().get(out);
+        return out;
     }
 
     /** Each layer's input and pre-activation (kept for the backward pass) and the output logits. */

@@ -27,9 +27,7 @@ final class SoftmaxCrossEntropy {
     static Loss.Result evaluateInPlace(INDArray logits, float[] labels, int rows, INDArray rowsA, INDArray rowsB) {
         long classes = logits.columns();
         INDArray argmax = Nd4j.argMax(logits, 1); // of the logits as given: ties resolved as ever
-        INDArray max = rowsA;
-        Nd4j.getExecutioner().exec(new Max(logits, max, 1));
-        logits.subiColumnVector(max.reshape(rows, 1)); // shifted
+        shiftByRowMax(logits, rows, rowsA);
         DataBuffer z = logits.data();
         DataBuffer picked = rowsB.data();
         DataBuffer best = argmax.data();
@@ -41,10 +39,8 @@ final class SoftmaxCrossEntropy {
                 correct++;
             }
         }
-        Nd4j.getExecutioner().exec(new Exp(logits)); // in place
         INDArray sumExp = rowsA;
-        logits.sum(sumExp, 1);
-        logits.diviColumnVector(sumExp.reshape(rows, 1)); // softmax
+        normalizeExp(logits, rows, sumExp); // softmax
         Nd4j.getExecutioner().exec(new Log(sumExp)); // in place: logsumexp of the shifted logits
         double lossSum = sumExp.subi(rowsB).sumNumber().doubleValue();
         boolean single = logits.dataType() == DataType.FLOAT;
@@ -57,5 +53,29 @@ final class SoftmaxCrossEntropy {
             }
         }
         return new Loss.Result(lossSum, logits, correct);
+    }
+
+    /**
+     * Keras's softmax activation, in place: the same kernels as the loss, so a prediction's probabilities are
+     * the ones the loss was computed from.
+     *
+     * @param rowsA a [rows] vector at offset 0 (scratch)
+     */
+    static void softmaxInPlace(INDArray logits, int rows, INDArray rowsA) {
+        shiftByRowMax(logits, rows, rowsA);
+        normalizeExp(logits, rows, rowsA);
+    }
+
+    /** {@code z - max(z)} per row, in place; {@code max} receives the row maxima. */
+    private static void shiftByRowMax(INDArray logits, int rows, INDArray max) {
+        Nd4j.getExecutioner().exec(new Max(logits, max, 1));
+        logits.subiColumnVector(max.reshape(rows, 1));
+    }
+
+    /** {@code exp(z) / sum(exp(z))} per row of shifted logits, in place; {@code sumExp} receives the row sums. */
+    private static void normalizeExp(INDArray shifted, int rows, INDArray sumExp) {
+        Nd4j.getExecutioner().exec(new Exp(shifted)); // in place
+        shifted.sum(sumExp, 1);
+        shifted.diviColumnVector(sumExp.reshape(rows, 1));
     }
 }

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.sparkadadelta.optim.config.PythonRepr;
+import org.sparkadadelta.optim.python.PythonRepr;
 import org.sparkadadelta.spark.train.EpochRecord;
 import org.sparkadadelta.spark.train.StepRecord;
 

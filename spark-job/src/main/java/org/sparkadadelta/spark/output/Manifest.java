@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sparkadadelta.spark.files.FileChecksums;
 
 /**
  * {@code manifest.json}: what a run's output directory holds and how it was produced. Pretty JSON with

@@ -6,21 +6,21 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.sparkadadelta.spark.files.AtomicPublish;
 
 /**
  * A run's output directory that appears complete or not at all, on any Hadoop file system ({@code /local/dir},
  * {@code file:///...}, {@code hdfs://...}).
  *
  * <p>Files are written into a sibling {@code <name>._tmp-<random>}; {@link #commit()} writes {@code _SUCCESS}
- * last and renames the temporary directory into place. An existing directory is replaced only with
- * overwrite allowed, and only once the new output is complete: it is renamed aside to
+ * last and publishes the temporary directory ({@link AtomicPublish}). An existing directory is replaced only
+ * with overwrite allowed, and only once the new output is complete: it is renamed aside to
  * {@code <name>._old-<random>} and deleted after the new one is in place. Closing without committing
  * deletes the temporary directory, so a failed run leaves nothing that looks like output.
  *
@@ -31,8 +31,7 @@ import org.apache.hadoop.fs.Path;
  * owned by another host is kept (whether its owner runs cannot be told from here), as is every {@code ._old-}
  * directory (after a crash during the final swap it may hold the only copy of the previous output).
  *
- * <p>Uses its own {@link FileSystem} instance with client-side checksums off, so the local file system
- * does not add {@code .crc} files next to the outputs (and closing it does not close a shared cached one).
+ * <p>Uses its own {@link FileSystem} instance ({@link AtomicPublish#ownFileSystem}).
  */
 public final class OutputDirectory implements AutoCloseable {
     /** The marker written last by {@link #commit()}. */
@@ -41,7 +40,6 @@ public final class OutputDirectory implements AutoCloseable {
     public static final String OVERWRITE_KEY = "output.overwrite";
     /** The file in the temporary directory naming its owner process; removed before {@link #commit()}. */
     public static final String OWNER = "_OWNER";
-    private static final String TEMP_INFIX = "._tmp-";
 
     private enum State { OPEN, COMMITTED, ABORTED }
 
@@ -66,7 +64,7 @@ public final class OutputDirectory implements AutoCloseable {
      */
     public static OutputDirectory create(String uri, boolean overwrite, Configuration conf) throws IOException {
         Path path = new Path(uri);
-        FileSystem fs = FileSystem.newInstance(path.toUri(), conf);
+        FileSystem fs = AtomicPublish.ownFileSystem(path, conf);
         try {
             Path target = fs.makeQualified(path);
             if (target.getParent() == null) {
@@ -75,8 +73,7 @@ public final class OutputDirectory implements AutoCloseable {
             if (!overwrite && fs.exists(target)) {
                 throw existsError(target);
             }
-            fs.setWriteChecksum(false);
-            Path temp = sibling(target, TEMP_INFIX);
+            Path temp = AtomicPublish.scratchSibling(target, AtomicPublish.TEMP);
             if (!fs.mkdirs(temp)) {
                 throw new IOException("Cannot create the temporary output directory " + temp);
             }
@@ -142,32 +139,17 @@ public final class OutputDirectory implements AutoCloseable {
         requireOpen();
         fs.delete(new Path(temp, OWNER), false);
         fs.create(file(SUCCESS), false).close();
-        if (!fs.exists(target)) {
-            rename(temp, target);
-        } else if (overwrite) {
-            replaceTarget();
-        } else {
+        if (!overwrite && fs.exists(target)) {
             abort();
             // Renaming onto an existing directory would move the output inside it.
             throw new IllegalStateException(existsError(target).getMessage() + " (it was created during the run)");
         }
-        state = State.COMMITTED;
-        fs.close();
-    }
-
-    private void replaceTarget() throws IOException {
-        Path old = sibling(target, "._old-");
-        rename(target, old);
-        try {
-            rename(temp, target);
-        } catch (IOException e) {
-            // Put the previous output back rather than leave no output at all.
-            fs.rename(old, target);
-            throw e;
-        }
-        if (!fs.delete(old, true)) {
+        Path old = AtomicPublish.scratchSibling(target, AtomicPublish.ASIDE);
+        if (!AtomicPublish.publish(fs, temp, target, old)) {
             throw new IOException("The new output is in place, but the old one could not be deleted: " + old);
         }
+        state = State.COMMITTED;
+        fs.close();
     }
 
     /** Deletes the temporary directory; does nothing after {@link #commit()} or a previous abort. */
@@ -196,12 +178,6 @@ public final class OutputDirectory implements AutoCloseable {
         }
     }
 
-    private void rename(Path from, Path to) throws IOException {
-        if (!fs.rename(from, to)) {
-            throw new IOException("Cannot rename " + from + " to " + to);
-        }
-    }
-
     /**
      * Deletes the temporary directories of the output {@code uri} that crashed runs left (see the class
      * comment), reporting each to {@code notices}. Call before {@link #create}.
@@ -219,7 +195,7 @@ public final class OutputDirectory implements AutoCloseable {
 
     private static void removeStaleTemporaries(FileSystem fs, Path target, Consumer<String> notices)
             throws IOException {
-        String prefix = target.getName() + TEMP_INFIX;
+        String prefix = AtomicPublish.scratchPrefix(target, AtomicPublish.TEMP);
         long thisRunStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         for (FileStatus dir : fs.listStatus(target.getParent(), p -> p.getName().startsWith(prefix))) {
             if (!dir.isDirectory()) {
@@ -256,11 +232,6 @@ public final class OutputDirectory implements AutoCloseable {
         try (FSDataInputStream in = fs.open(file)) {
             return TempDirOwner.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
-    }
-
-    private static Path sibling(Path target, String infix) {
-        String random = UUID.randomUUID().toString().substring(0, 8);
-        return new Path(target.getParent(), target.getName() + infix + random);
     }
 
     private static IllegalArgumentException existsError(Path target) {

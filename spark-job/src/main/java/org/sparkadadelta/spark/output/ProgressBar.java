@@ -58,11 +58,6 @@ public final class ProgressBar {
         startEpoch(0);
     }
 
-    /** On {@code System.out}, interactive when the JVM has a console. */
-    public static ProgressBar forConsole(int epochs, int stepsPerEpoch) {
-        return new ProgressBar(System.out, epochs, stepsPerEpoch, System.console() != null);
-    }
-
     /**
      * Starts timing epoch {@code epoch} (0-based). Only needed for the first epoch of a resumed run or if
      * time passes between epochs: the bar starts at epoch 0 and {@link #finishEpoch} moves to the next.

@@ -3,6 +3,7 @@ package org.sparkadadelta.spark.output;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Set;
+import org.sparkadadelta.spark.files.FileChecksums;
 import org.sparkadadelta.spark.keras.KerasFiles;
 
 /**

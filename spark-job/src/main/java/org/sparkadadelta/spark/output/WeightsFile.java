@@ -3,30 +3,16 @@ package org.sparkadadelta.spark.output;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.Float4Vector;
-import org.apache.arrow.vector.VarCharVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.complex.ListVector;
-import org.apache.arrow.vector.ipc.ArrowFileReader;
-import org.apache.arrow.vector.ipc.ArrowFileWriter;
-import org.apache.arrow.vector.types.FloatingPointPrecision;
-import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
-import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.sparkadadelta.spark.files.TensorTable;
 import org.sparkadadelta.spark.model.ParameterLayout;
 import org.sparkadadelta.spark.model.VariableSpec;
 
@@ -47,9 +33,8 @@ import org.sparkadadelta.spark.model.VariableSpec;
 public final class WeightsFile {
     public static final String FILE_NAME = "weights.arrow";
     public static final String DTYPE = "float32";
-    // Ordered: Map.of's iteration order changes from JVM to JVM, and with it the file's bytes and checksum.
-    private static final Map<String, String> METADATA = new java.util.TreeMap<>(Map.of("format",
-            "spark-adadelta-weights", "format_version", "1"));
+    private static final Map<String, String> METADATA = Map.of("format", "spark-adadelta-weights",
+            "format_version", "1");
 
     /** Weights read back, with the layout the file describes (offsets assigned in file order). */
     public record Contents(ParameterLayout layout, float[] values) {
@@ -59,45 +44,20 @@ public final class WeightsFile {
     }
 
     static Schema schema() {
-        return new Schema(List.of(utf8("path"), utf8("name"),
-                list("shape", new ArrowType.Int(64, true)),
-                utf8("dtype"),
-                list("values", new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE))), METADATA);
-    }
-
-    private static Field utf8(String name) {
-        return new Field(name, FieldType.notNullable(ArrowType.Utf8.INSTANCE), null);
-    }
-
-    private static Field list(String name, ArrowType element) {
-        // "item" is the element name pyarrow uses.
-        return new Field(name, FieldType.notNullable(ArrowType.List.INSTANCE),
-                List.of(new Field("item", FieldType.notNullable(element), null)));
+        return TensorTable.schema(List.of(TensorTable.utf8("path", false), TensorTable.utf8("name", false),
+                TensorTable.list("shape", TensorTable.INT64), TensorTable.utf8("dtype", false),
+                TensorTable.list("values", TensorTable.FLOAT32)), METADATA);
     }
 
     /** Writes {@code weights} laid out as {@code layout}; flushes {@code out} but does not close it. */
     public static void write(OutputStream out, ParameterLayout layout, float[] weights) throws IOException {
         checkSize(layout, weights);
-        List<VariableSpec> vars = layout.variables();
-        try (BufferAllocator allocator = new RootAllocator();
-             VectorSchemaRoot root = VectorSchemaRoot.create(schema(), allocator)) {
-            root.allocateNew();
-            for (int row = 0; row < vars.size(); row++) {
-                VariableSpec v = vars.get(row);
-                setString(root, "path", row, v.path());
-                setString(root, "name", row, v.name());
-                setString(root, "dtype", row, DTYPE);
-                setShape((ListVector) root.getVector("shape"), row, v.shape());
-                setValues((ListVector) root.getVector("values"), row, weights, v.offset(), v.size());
+        TensorTable.write(out, schema(), row -> {
+            for (VariableSpec v : layout.variables()) {
+                row.next().string("path", v.path()).string("name", v.name()).string("dtype", DTYPE)
+                        .longs("shape", v.shape()).floats("values", weights, v.offset(), v.size());
             }
-            root.setRowCount(vars.size());
-            ArrowFileWriter writer = new ArrowFileWriter(root, null, Channels.newChannel(out));
-            writer.start();
-            writer.writeBatch();
-            // end() writes the footer; close() would also close the caller's stream.
-            writer.end();
-        }
-        out.flush();
+        });
     }
 
     static void checkSize(ParameterLayout layout, float[] weights) {
@@ -107,43 +67,11 @@ public final class WeightsFile {
         }
     }
 
-    private static void setString(VectorSchemaRoot root, String column, int row, String value) {
-        ((VarCharVector) root.getVector(column)).setSafe(row, value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void setShape(ListVector list, int row, long[] shape) {
-        BigIntVector dims = (BigIntVector) list.getDataVector();
-        int start = list.startNewValue(row);
-        for (int i = 0; i < shape.length; i++) {
-            dims.setSafe(start + i, shape[i]);
-        }
-        list.endValue(row, shape.length);
-    }
-
-    private static void setValues(ListVector list, int row, float[] weights, int offset, int size) {
-        Float4Vector values = (Float4Vector) list.getDataVector();
-        int start = list.startNewValue(row);
-        for (int i = 0; i < size; i++) {
-            values.setSafe(start + i, weights[offset + i]);
-        }
-        list.endValue(row, size);
-    }
-
     /** Reads a weights file (the whole stream, which is not closed). */
     public static Contents read(InputStream in) throws IOException {
-        byte[] bytes = in.readAllBytes();
         ParameterLayout.Builder layout = ParameterLayout.builder();
         List<float[]> rows = new ArrayList<>();
-        try (BufferAllocator allocator = new RootAllocator();
-             ArrowFileReader reader = new ArrowFileReader(new ByteArrayReadableSeekableByteChannel(bytes), allocator)) {
-            VectorSchemaRoot root = reader.getVectorSchemaRoot();
-            checkSchema(root.getSchema());
-            while (reader.loadNextBatch()) {
-                for (int row = 0; row < root.getRowCount(); row++) {
-                    rows.add(readRow(root, row, layout));
-                }
-            }
-        }
+        TensorTable.read(in.readAllBytes(), WeightsFile::checkSchema, row -> rows.add(readRow(row, layout)));
         return new Contents(layout.build(), concat(rows));
     }
 
@@ -182,37 +110,21 @@ public final class WeightsFile {
         return f.getName() + ": " + f.getType() + f.getChildren().stream().map(c -> c.getType().toString()).toList();
     }
 
-    private static float[] readRow(VectorSchemaRoot root, int row, ParameterLayout.Builder layout) {
-        String path = root.getVector("path").getObject(row).toString();
-        String dtype = root.getVector("dtype").getObject(row).toString();
+    private static float[] readRow(TensorTable.Row row, ParameterLayout.Builder layout) {
+        String path = row.string("path");
+        String dtype = row.string("dtype");
         if (!dtype.equals(DTYPE)) {
             throw new IllegalArgumentException("Variable '" + path + "' has dtype " + dtype + ", expected " + DTYPE);
         }
-        long[] shape = readShape((ListVector) root.getVector("shape"), row);
-        layout.add(root.getVector("name").getObject(row).toString(), path, shape);
-        ListVector list = (ListVector) root.getVector("values");
-        Float4Vector values = (Float4Vector) list.getDataVector();
-        int start = list.getElementStartIndex(row);
-        float[] out = new float[list.getElementEndIndex(row) - start];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(start + i);
-        }
+        long[] shape = row.longs("shape");
+        layout.add(row.string("name"), path, shape);
+        float[] out = row.floats("values");
         long expected = Arrays.stream(shape).reduce(1, Math::multiplyExact);
         if (out.length != expected) {
             throw new IllegalArgumentException("Variable '" + path + "' of shape " + Arrays.toString(shape)
                     + " has " + out.length + " values");
         }
         return out;
-    }
-
-    private static long[] readShape(ListVector list, int row) {
-        BigIntVector dims = (BigIntVector) list.getDataVector();
-        int start = list.getElementStartIndex(row);
-        long[] shape = new long[list.getElementEndIndex(row) - start];
-        for (int i = 0; i < shape.length; i++) {
-            shape[i] = dims.get(start + i);
-        }
-        return shape;
     }
 
     private static float[] concat(List<float[]> rows) {

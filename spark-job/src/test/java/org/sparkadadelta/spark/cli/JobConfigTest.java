@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkadadelta.optim.Adadelta;
 import org.sparkadadelta.optim.Optimizer;
+import org.sparkadadelta.spark.model.ModelType;
 
 /** The shipped configs parse, overrides apply, and every kind of mistake is named precisely. */
 class JobConfigTest {
@@ -21,7 +22,7 @@ class JobConfigTest {
     @Test
     void theShippedFashionMnistConfigIsValid() {
         JobConfig c = JobConfig.load(FASHION, List.of());
-        assertEquals("mlp", c.model().type());
+        assertEquals(ModelType.MLP, c.model().type());
         assertEquals(10, c.model().classes());
         assertEquals("idx", c.train().format());
         assertEquals("t10k", c.validation().options().get("split"));
@@ -149,7 +150,7 @@ class JobConfigTest {
         assertMessage("model.classes must be >= 2 for a softmax model; got 1", "model.type=softmax",
                 "model.hidden=null", "model.classes=1");
         // What stays valid: softmax without hidden layers, linear without classes.
-        assertEquals("softmax", JobConfig.load(FASHION, List.of("model.type=softmax", "model.hidden=null"))
+        assertEquals(ModelType.SOFTMAX, JobConfig.load(FASHION, List.of("model.type=softmax", "model.hidden=null"))
                 .model().type());
         assertEquals(0, JobConfig.load(FASHION, List.of("model.type=linear", "model.hidden=[]",
                 "model.classes=null")).model().classes());

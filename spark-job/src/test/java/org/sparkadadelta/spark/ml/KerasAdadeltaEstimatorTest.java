@@ -79,7 +79,7 @@ class KerasAdadeltaEstimatorTest {
         for (Row r : rows) {
             double[] p = ((Vector) r.get(0)).toArray();
             assertEquals(3, p.length);
-            assertEquals(1.0, Arrays.stream(p).sum(), 1e-9);
+            assertEquals(1.0, Arrays.stream(p).sum(), 1e-6); // float32 probabilities, as Keras's predict returns
             assertTrue(Arrays.stream(p).allMatch(x -> x >= 0 && x <= 1), Arrays.toString(p));
             assertEquals(((Vector) r.get(0)).argmax(), r.getDouble(1));
         }
@@ -92,6 +92,15 @@ class KerasAdadeltaEstimatorTest {
         assertEquals(30, out.count());
         NominalAttribute attr = (NominalAttribute) Attribute.fromStructField(out.schema().apply("prediction"));
         assertEquals(3, attr.getNumValues().get(), "prediction carries the class count");
+    }
+
+    @Test
+    void aBlankFeaturesColFitsOnEveryNumericColumnButTheLabel() {
+        KerasAdadeltaModel model = new KerasAdadeltaEstimator().setModelType("softmax").setFeaturesCol("")
+                .setEpochs(1).setBatchSize(0).setOptimizer(SyntheticFrames.FAST_ADADELTA)
+                .fit(SyntheticFrames.blobs(60, 3, 2));
+        assertArrayEquals(new String[] {"x", "y"}, model.getFeatureCols());
+        assertEquals(2, model.numFeatures());
     }
 
     @Test

@@ -41,7 +41,7 @@ class KerasAdadeltaPersistenceTest {
     void modelRoundTrip(@TempDir Path dir) throws IOException {
         String path = dir.resolve("model").toString();
         model.save(path);
-        assertTrue(Files.isRegularFile(dir.resolve("model/data/" + WeightsFile.FILE_NAME)));
+        assertTrue(Files.isRegularFile(dir.resolve("model/" + WeightsFile.FILE_NAME)));
         KerasAdadeltaModel loaded = KerasAdadeltaModel.load(path);
 
         assertEquals(model.uid(), loaded.uid());

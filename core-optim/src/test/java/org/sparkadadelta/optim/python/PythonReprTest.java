@@ -1,4 +1,4 @@
-package org.sparkadadelta.optim.config;
+package org.sparkadadelta.optim.python;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

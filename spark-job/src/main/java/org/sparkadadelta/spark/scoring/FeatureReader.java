@@ -1,4 +1,4 @@
-package org.sparkadadelta.spark.ml;
+package org.sparkadadelta.spark.scoring;
 
 import java.io.Serializable;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package org.sparkadadelta.optim.config;
+package org.sparkadadelta.optim.python;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.sparkadadelta.spark.output;
+package org.sparkadadelta.spark.files;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.sparkadadelta.optim.config;
+package org.sparkadadelta.optim.python;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -20,23 +20,6 @@ import java.util.Map;
  */
 public final class PythonRepr {
     private PythonRepr() {
-    }
-
-    /**
-     * The non-finite floats as JSON files spell them when they cannot use bare literals ({@code "NaN"},
-     * {@code "Infinity"}, {@code "-Infinity"}); null for any other text.
-     */
-    public static Double nonFinite(String text) {
-        switch (text) {
-            case "NaN":
-                return Double.NaN;
-            case "Infinity":
-                return Double.POSITIVE_INFINITY;
-            case "-Infinity":
-                return Double.NEGATIVE_INFINITY;
-            default:
-                return null;
-        }
     }
 
     /** CPython's {@code repr(float(d))}, e.g. {@code 0.1}, {@code 1e-07}, {@code 1e+16}, {@code -0.0}, {@code nan}. */

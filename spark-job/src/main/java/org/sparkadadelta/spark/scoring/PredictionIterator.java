@@ -1,4 +1,4 @@
-package org.sparkadadelta.spark.ml;
+package org.sparkadadelta.spark.scoring;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -7,6 +7,7 @@ import java.util.NoSuchElementException;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.sparkadadelta.spark.model.Network;
 
 /**
  * A partition's rows with the prediction (and probability) columns appended, computed a batch of rows at a
@@ -17,22 +18,23 @@ final class PredictionIterator implements Iterator<Row> {
 
     private final Iterator<Row> input;
     private final FeatureReader reader;
-    private final Forward forward;
-    private final float[] weights;
+    private final Network network;
+    private final Network.Weights weights;
     private final boolean withProbability;
     private final List<Row> batch = new ArrayList<>(BATCH_ROWS);
     private final float[] features;
-    private float[] logits;
+    private float[] outputs;
     private int next;
 
-    PredictionIterator(Iterator<Row> input, FeatureReader reader, Forward forward, float[] weights,
+    /** @param weights the flat parameters, unpacked once for the partition */
+    PredictionIterator(Iterator<Row> input, FeatureReader reader, Network network, float[] weights,
             boolean withProbability) {
         this.input = input;
         this.reader = reader;
-        this.forward = forward;
-        this.weights = weights;
+        this.network = network;
+        this.weights = network.weights(weights);
         this.withProbability = withProbability;
-        this.features = new float[BATCH_ROWS * forward.inputs()];
+        this.features = new float[BATCH_ROWS * network.inputs()];
     }
 
     @Override
@@ -54,8 +56,8 @@ final class PredictionIterator implements Iterator<Row> {
         for (int c = 0; c < row.length(); c++) {
             values[c] = row.get(c);
         }
-        double[] p = forward.classifier() ? forward.probabilities(logits, i) : null;
-        values[row.length()] = forward.prediction(logits, i, p);
+        double[] p = Predictions.probabilities(network, outputs, i);
+        values[row.length()] = Predictions.prediction(network, outputs, i, p);
         if (withProbability) {
             values[row.length() + 1] = Vectors.dense(p);
         }
@@ -67,9 +69,9 @@ final class PredictionIterator implements Iterator<Row> {
         next = 0;
         while (batch.size() < BATCH_ROWS && input.hasNext()) {
             Row row = input.next();
-            reader.read(row, features, batch.size() * forward.inputs());
+            reader.read(row, features, batch.size() * network.inputs());
             batch.add(row);
         }
-        logits = batch.isEmpty() ? null : forward.logits(weights, features, batch.size());
+        outputs = network.predict(weights, features, batch.size());
     }
 }

@@ -1,6 +1,6 @@
-package org.sparkadadelta.optim.config;
+package org.sparkadadelta.optim;
 
-import static org.sparkadadelta.optim.config.PythonRepr.repr;
+import static org.sparkadadelta.optim.python.PythonRepr.repr;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,9 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
-import org.sparkadadelta.optim.LearningRate;
-import org.sparkadadelta.optim.OptimizerOptions;
-import org.sparkadadelta.optim.WarningListener;
 import org.sparkadadelta.optim.schedules.LearningRateSchedule;
 import org.sparkadadelta.optim.schedules.Schedules;
 
