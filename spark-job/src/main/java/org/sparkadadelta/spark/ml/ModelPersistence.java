@@ -17,7 +17,7 @@ import org.apache.spark.ml.util.MLWriter;
 import org.sparkadadelta.optim.config.KerasJson;
 import org.sparkadadelta.spark.model.ModelSpec;
 import org.sparkadadelta.spark.output.WeightsFile;
-import org.sparkadadelta.spark.train.History;
+import org.sparkadadelta.spark.history.History;
 
 /**
  * Saving and loading {@link KerasAdadeltaModel}: {@code metadata/} is Spark's own params metadata (so a saved

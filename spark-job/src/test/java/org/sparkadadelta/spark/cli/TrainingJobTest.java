@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkadadelta.spark.SparkTestSession;
 import org.sparkadadelta.spark.train.Histories;
-import org.sparkadadelta.spark.train.History;
+import org.sparkadadelta.spark.history.History;
 import org.sparkadadelta.spark.train.InjectedFaults;
 import org.sparkadadelta.spark.train.TrainingResult;
 

@@ -62,8 +62,8 @@ class KerasAdadeltaEstimatorTest {
         assertEquals(4, model.history().epochs().size());
         assertEquals(4 * 10, model.history().steps().size(), "600 rows in batches of 60: 10 steps an epoch");
         assertEquals(4L * 10, model.metrics().get("steps"));
-        double first = model.history().epochs().get(0).trainLoss();
-        double last = model.history().epochs().get(3).trainLoss();
+        double first = model.history().epochs().get(0).loss();
+        double last = model.history().epochs().get(3).loss();
         assertTrue(last < first / 2, "loss " + first + " -> " + last);
         assertEquals(model.network().layout().size(), model.weights().length);
         Map<String, Object> config = (Map<String, Object>) KerasJson.parse(model.optimizerConfigJson()).get("config");

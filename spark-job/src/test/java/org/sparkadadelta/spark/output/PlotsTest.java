@@ -17,8 +17,8 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.data.xy.XYDataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkadadelta.spark.train.History;
-import org.sparkadadelta.spark.train.StepRecord;
+import org.sparkadadelta.spark.history.History;
+import org.sparkadadelta.spark.history.StepRecord;
 
 class PlotsTest {
     private static final int ORANGE = 0xff7f0e;
@@ -100,14 +100,14 @@ class PlotsTest {
     @Test
     void leavesOutNonFiniteLosses() {
         History h = new History();
-        h.add(new StepRecord(0, 0, 0, Double.NaN, 1, 1, 1));
-        h.add(new StepRecord(1, 0, 1, 2.0, 1, 1, 1));
-        h.add(new StepRecord(2, 0, 2, Double.POSITIVE_INFINITY, 1, 1, 1));
+        h.add(new StepRecord(0, 0, 0, Double.NaN, Double.NaN, 1, 1, 1, 1));
+        h.add(new StepRecord(1, 0, 1, 2.0, Double.NaN, 1, 1, 1, 1));
+        h.add(new StepRecord(2, 0, 2, Double.POSITIVE_INFINITY, Double.NaN, 1, 1, 1, 1));
         XYPlot plot = Plots.lossChart(h, "r").orElseThrow().getXYPlot();
         assertEquals(1, plot.getDataset(0).getItemCount(0));
         assertEquals(0, plot.getDataset(1).getSeriesCount());
         History nothing = new History();
-        nothing.add(new StepRecord(0, 0, 0, Double.NaN, 1, 1, 1));
+        nothing.add(new StepRecord(0, 0, 0, Double.NaN, Double.NaN, 1, 1, 1, 1));
         assertTrue(Plots.lossChart(nothing, "r").isEmpty());
     }
 

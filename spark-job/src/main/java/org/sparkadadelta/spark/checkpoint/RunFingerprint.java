@@ -1,4 +1,4 @@
-package org.sparkadadelta.spark.train;
+package org.sparkadadelta.spark.checkpoint;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -6,8 +6,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.sparkadadelta.optim.Optimizer;
 import org.sparkadadelta.optim.config.OptimizerSerialization;
-import org.sparkadadelta.spark.checkpoint.SamplerParams;
-import org.sparkadadelta.spark.checkpoint.SetupFingerprint;
+import org.sparkadadelta.spark.callbacks.TrainingRun;
 import org.sparkadadelta.spark.data.DataChecksum;
 import org.sparkadadelta.spark.data.TrainingData;
 import org.sparkadadelta.spark.model.Network;
@@ -15,6 +14,11 @@ import org.sparkadadelta.spark.model.Network;
 /** The {@link SetupFingerprint} of a training run: optimizer config, batch order, model and training data. */
 final class RunFingerprint {
     private RunFingerprint() {
+    }
+
+    /** The fingerprint of a run as its callbacks see it. */
+    static SetupFingerprint of(TrainingRun run) {
+        return of(run.optimizer(), run.network(), SamplerParams.of(run), run.trainingData());
     }
 
     static SetupFingerprint of(Optimizer optimizer, Network network, SamplerParams sampler, TrainingData train) {

@@ -1,0 +1,41 @@
+package org.sparkadadelta.spark.callbacks;
+
+import java.io.PrintStream;
+import org.sparkadadelta.spark.history.StepRecord;
+
+/**
+ * Keras's {@code TerminateOnNaN}: after a batch whose loss is NaN or infinite, stops training (the epoch
+ * still ends with its validation and {@code on_epoch_end}, as in Keras), or with {@code raise_error=True}
+ * fails the run at once.
+ */
+public final class TerminateOnNaN implements Callback {
+    private final boolean raiseError;
+    private PrintStream console = System.out;
+
+    public TerminateOnNaN(boolean raiseError) {
+        this.raiseError = raiseError;
+    }
+
+    public TerminateOnNaN() {
+        this(false);
+    }
+
+    /** Where the stop message goes (the console by default). */
+    public TerminateOnNaN printingTo(PrintStream out) {
+        this.console = out;
+        return this;
+    }
+
+    @Override
+    public void onTrainBatchEnd(TrainingRun run, StepRecord step) {
+        if (Double.isFinite(step.loss())) {
+            return;
+        }
+        if (raiseError) {
+            throw new IllegalStateException("NaN or Inf loss encountered at batch " + step.stepInEpoch()
+                    + ". Loss value: " + step.loss() + ". Terminating training immediately.");
+        }
+        console.println("Batch " + step.stepInEpoch() + ": Invalid loss, terminating training");
+        run.stopTraining();
+    }
+}
