@@ -17,6 +17,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.data.xy.XYDataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkadadelta.spark.history.EpochRecord;
 import org.sparkadadelta.spark.history.History;
 import org.sparkadadelta.spark.history.StepRecord;
 
@@ -69,10 +70,23 @@ class PlotsTest {
     }
 
     @Test
-    void skipsTheMetricPlotWithoutValidationData() throws IOException {
-        Path dir = writePlots(SampleRuns.history(3, 40, false, "accuracy"), List.of("loss.png"));
-        assertEquals(Set.of("_SUCCESS", "loss.png"), OutputDirectoryTest.tree(dir));
+    void withoutValidationDataTheMetricPlotHasTheTrainingMetricOnly() throws IOException {
+        Path dir = writePlots(SampleRuns.history(3, 40, false, "accuracy"), List.of("loss.png", "metric.png"));
+        assertEquals(Set.of("_SUCCESS", "loss.png", "metric.png"), OutputDirectoryTest.tree(dir));
         assertEquals(0, pixelsNear(image(dir.resolve("loss.png")), ORANGE), "no validation loss drawn");
+        assertEquals(0, pixelsNear(image(dir.resolve("metric.png")), GREEN), "no validation metric drawn");
+        XYPlot plot = Plots.metricChart(SampleRuns.history(3, 40, false, "accuracy"), "r").orElseThrow().getXYPlot();
+        assertEquals(1, plot.getDataset().getSeriesCount());
+        assertEquals("training accuracy", plot.getDataset().getSeriesKey(0));
+    }
+
+    @Test
+    void skipsTheMetricPlotWithoutAnyFiniteMetric() throws IOException {
+        History h = new History();
+        SampleRuns.history(3, 4, false, "accuracy").epochs().forEach(e -> h.add(new EpochRecord(e.epoch(), e.loss(),
+                Double.NaN, Double.NaN, Double.NaN, 1, "accuracy", 1)));
+        Path dir = writePlots(h, List.of("loss.png"));
+        assertEquals(Set.of("_SUCCESS", "loss.png"), OutputDirectoryTest.tree(dir));
     }
 
     @Test
@@ -114,13 +128,14 @@ class PlotsTest {
     @Test
     void titlesAndLabelsNameTheRunAndTheMetric() {
         JFreeChart rmse = Plots.metricChart(SampleRuns.history(2, 3, true, "rmse"), "house-prices").orElseThrow();
-        assertEquals("house-prices \u2014 validation RMSE", rmse.getTitle().getText());
-        assertEquals("validation RMSE", rmse.getXYPlot().getRangeAxis().getLabel());
+        assertEquals("house-prices \u2014 RMSE", rmse.getTitle().getText());
+        assertEquals("RMSE", rmse.getXYPlot().getRangeAxis().getLabel());
+        assertEquals(List.of("training RMSE", "validation RMSE"), List.of(rmse.getXYPlot().getDataset().getSeriesKey(0),
+                rmse.getXYPlot().getDataset().getSeriesKey(1)));
         JFreeChart accuracy = Plots.metricChart(SampleRuns.history(2, 3, true, "accuracy"), "mnist").orElseThrow();
-        assertEquals("validation accuracy", accuracy.getXYPlot().getRangeAxis().getLabel());
+        assertEquals("accuracy", accuracy.getXYPlot().getRangeAxis().getLabel());
         JFreeChart loss = Plots.lossChart(SampleRuns.history(2, 3, true, "accuracy"), "mnist").orElseThrow();
         assertEquals("mnist \u2014 loss", loss.getTitle().getText());
         assertTrue(loss.getXYPlot().getRangeAxis().getLabel().startsWith("loss"));
-        assertFalse(Plots.metricChart(SampleRuns.history(2, 3, false, "accuracy"), "mnist").isPresent());
     }
 }

@@ -111,8 +111,11 @@ class RunOutputsTest {
     }
 
     @Test
-    void withoutValidationDataThereIsNoMetricPlotInTheOutputOrManifest() throws IOException {
-        Path dir = write(SampleRuns.run(SampleRuns.history(2, 5, false, "accuracy")));
+    void withoutAnyMetricThereIsNoMetricPlotInTheOutputOrManifest() throws IOException {
+        History h = new History();
+        SampleRuns.history(2, 5, false, "accuracy").epochs().forEach(e -> h.add(new EpochRecord(e.epoch(), e.loss(),
+                Double.NaN, Double.NaN, Double.NaN, 1, "accuracy", 1)));
+        Path dir = write(SampleRuns.run(h));
         assertTrue(Files.exists(dir.resolve("loss.png")));
         assertTrue(!Files.exists(dir.resolve("metric.png")));
         assertTrue(!Files.readString(dir.resolve("manifest.json")).contains("metric.png"));
