@@ -41,7 +41,7 @@ public final class DataLoader {
             case "arrow" -> ArrowSource.of(spark, spec);
             case "idx" -> IdxSource.of(spark, spec, numPartitions);
             default -> DatasetSource.of(read(spark, spec), spec.featuresCol(), spec.featureCols(), spec.labelCol(),
-                    spec.numFeatures(), spec.format().equals("csv"), spec.describe(), recordLines(spec),
+                    spec.weightCol(), spec.numFeatures(), spec.format().equals("csv"), spec.describe(), recordLines(spec),
                     spec.option("sep", spec.option("delimiter", ",")).charAt(0));
         };
         return Materializer.materialize(source, numPartitions, blockRowsOrDefault(blockRows));
@@ -57,7 +57,8 @@ public final class DataLoader {
      */
     public static TrainingData fromDataset(Dataset<Row> df, String featuresCol, List<String> featureCols,
             String labelCol, int numPartitions, int blockRows, String source) {
-        BlockSource blocks = DatasetSource.of(df, featuresCol, featureCols, labelCol, 0, false, source, null, ',');
+        BlockSource blocks = DatasetSource.of(df, featuresCol, featureCols, labelCol, null, 0, false, source, null,
+                ',');
         return Materializer.materialize(blocks, numPartitions, blockRowsOrDefault(blockRows));
     }
 

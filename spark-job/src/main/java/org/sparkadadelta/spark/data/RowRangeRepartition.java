@@ -139,6 +139,16 @@ final class RowRangeRepartition {
         }
 
         @Override
+        public boolean weighted() {
+            return piece.weights() != null;
+        }
+
+        @Override
+        public float weight() {
+            return piece.weights()[row];
+        }
+
+        @Override
         public String featureName(int index) {
             return String.valueOf(index);
         }
