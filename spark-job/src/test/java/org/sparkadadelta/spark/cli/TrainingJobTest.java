@@ -209,7 +209,8 @@ class TrainingJobTest {
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
         double accuracy = (double) r.metrics().get("test_accuracy");
         assertTrue(accuracy > 0.75, "test accuracy after one epoch: " + accuracy);
-        assertEquals(235, r.history().steps().size(), "ceil(60000 / 256) steps");
+        assertEquals(211, r.history().steps().size(), "ceil(54000 / 256) steps: 10% is held out for validation");
+        assertTrue((double) r.metrics().get("validation_accuracy") > 0.75, r.metrics().toString());
     }
 
     private TrainingResult run(ObjectNode config, ByteArrayOutputStream console) {
