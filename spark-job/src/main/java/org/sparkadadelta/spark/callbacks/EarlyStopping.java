@@ -1,6 +1,5 @@
 package org.sparkadadelta.spark.callbacks;
 
-import java.io.PrintStream;
 import org.sparkadadelta.spark.history.EpochRecord;
 
 /**
@@ -19,7 +18,6 @@ public final class EarlyStopping implements Callback {
     private final Double baseline;
     private final boolean restoreBestWeights;
     private final int startFromEpoch;
-    private PrintStream console = System.out;
 
     private int wait;
     private int stoppedEpoch;
@@ -40,12 +38,6 @@ public final class EarlyStopping implements Callback {
     /** Keras's defaults, monitoring {@code monitor} with the given {@code patience}. */
     public static EarlyStopping of(String monitor, int patience) {
         return new EarlyStopping(monitor, 0, patience, 0, "auto", null, false, 0);
-    }
-
-    /** Where {@code verbose} messages go (the console by default). */
-    public EarlyStopping printingTo(PrintStream out) {
-        this.console = out;
-        return this;
     }
 
     @Override
@@ -90,11 +82,11 @@ public final class EarlyStopping implements Callback {
     @Override
     public void onTrainEnd(TrainingRun run) {
         if (stoppedEpoch > 0 && verbose > 0) {
-            console.println("Epoch " + (stoppedEpoch + 1) + ": early stopping");
+            run.console().println("Epoch " + (stoppedEpoch + 1) + ": early stopping");
         }
         if (restoreBestWeights && bestWeights != null) {
             if (verbose > 0) {
-                console.println("Restoring model weights from the end of the best epoch: " + (bestEpoch + 1) + ".");
+                run.console().println("Restoring model weights from the end of the best epoch: " + (bestEpoch + 1) + ".");
             }
             run.setWeights(bestWeights);
         }

@@ -1,6 +1,5 @@
 package org.sparkadadelta.spark.callbacks;
 
-import java.io.PrintStream;
 import java.io.Serializable;
 
 /**
@@ -17,7 +16,6 @@ public final class LearningRateScheduler implements Callback {
 
     private final Schedule schedule;
     private final int verbose;
-    private PrintStream console = System.out;
 
     public LearningRateScheduler(Schedule schedule, int verbose) {
         this.schedule = schedule;
@@ -26,12 +24,6 @@ public final class LearningRateScheduler implements Callback {
 
     public LearningRateScheduler(Schedule schedule) {
         this(schedule, 0);
-    }
-
-    /** Where {@code verbose} messages go (the console by default). */
-    public LearningRateScheduler printingTo(PrintStream out) {
-        this.console = out;
-        return this;
     }
 
     @Override
@@ -44,7 +36,7 @@ public final class LearningRateScheduler implements Callback {
         double lr = schedule.learningRate(epoch, run.learningRate());
         run.setLearningRate(lr);
         if (verbose > 0) {
-            console.println("Epoch " + (epoch + 1) + ": LearningRateScheduler setting learning rate to " + lr + ".");
+            run.console().println("Epoch " + (epoch + 1) + ": LearningRateScheduler setting learning rate to " + lr + ".");
         }
     }
 }

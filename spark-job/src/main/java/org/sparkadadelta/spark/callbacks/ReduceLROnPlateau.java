@@ -1,6 +1,5 @@
 package org.sparkadadelta.spark.callbacks;
 
-import java.io.PrintStream;
 import org.sparkadadelta.optim.LearningRate;
 import org.sparkadadelta.spark.history.EpochRecord;
 
@@ -20,7 +19,6 @@ public final class ReduceLROnPlateau implements Callback {
     private final int verbose;
     private final int cooldown;
     private final double minLr;
-    private PrintStream console = System.out;
 
     private Double best;
     private int wait;
@@ -38,12 +36,6 @@ public final class ReduceLROnPlateau implements Callback {
         this.verbose = verbose;
         this.cooldown = cooldown;
         this.minLr = minLr;
-    }
-
-    /** Where {@code verbose} messages go (the console by default). */
-    public ReduceLROnPlateau printingTo(PrintStream out) {
-        this.console = out;
-        return this;
     }
 
     @Override
@@ -93,7 +85,7 @@ public final class ReduceLROnPlateau implements Callback {
         double lr = Math.max(old * factor, minLr);
         run.setLearningRate(lr);
         if (verbose > 0) {
-            console.println("Epoch " + (epoch + 1) + ": ReduceLROnPlateau reducing learning rate to " + lr + ".");
+            run.console().println("Epoch " + (epoch + 1) + ": ReduceLROnPlateau reducing learning rate to " + lr + ".");
         }
         return true;
     }

@@ -1,6 +1,5 @@
 package org.sparkadadelta.spark.callbacks;
 
-import java.io.PrintStream;
 import org.sparkadadelta.spark.history.StepRecord;
 
 /**
@@ -10,7 +9,6 @@ import org.sparkadadelta.spark.history.StepRecord;
  */
 public final class TerminateOnNaN implements Callback {
     private final boolean raiseError;
-    private PrintStream console = System.out;
 
     public TerminateOnNaN(boolean raiseError) {
         this.raiseError = raiseError;
@@ -18,12 +16,6 @@ public final class TerminateOnNaN implements Callback {
 
     public TerminateOnNaN() {
         this(false);
-    }
-
-    /** Where the stop message goes (the console by default). */
-    public TerminateOnNaN printingTo(PrintStream out) {
-        this.console = out;
-        return this;
     }
 
     @Override
@@ -35,7 +27,7 @@ public final class TerminateOnNaN implements Callback {
             throw new IllegalStateException("NaN or Inf loss encountered at batch " + step.stepInEpoch()
                     + ". Loss value: " + step.loss() + ". Terminating training immediately.");
         }
-        console.println("Batch " + step.stepInEpoch() + ": Invalid loss, terminating training");
+        run.console().println("Batch " + step.stepInEpoch() + ": Invalid loss, terminating training");
         run.stopTraining();
     }
 }

@@ -1,5 +1,7 @@
 package org.sparkadadelta.spark.callbacks;
 
+
+import java.io.PrintStream;
 import org.sparkadadelta.optim.Optimizer;
 import org.sparkadadelta.spark.data.TrainingData;
 import org.sparkadadelta.spark.history.History;
@@ -57,6 +59,9 @@ public interface TrainingRun {
     default void setLearningRate(double learningRate) {
         optimizer().setLearningRate(learningRate);
     }
+
+    /** Where callbacks print (Keras's {@code print_msg}): the job's console. */
+    PrintStream console();
 
     /** Ends training after the current step (Keras's {@code model.stop_training = True}). */
     void stopTraining();

@@ -94,7 +94,7 @@ public final class TrainingJob {
                     train.rows(), train.source(), optimizer.kerasClassName(), config.training().epochs(),
                     config.training().batchSize() <= 0 ? "full" : config.training().batchSize());
             Trainer trainer = new Trainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), network, optimizer,
-                    config.training()).classWeight(config.classWeight());
+                    config.training()).classWeight(config.classWeight()).console(console);
             for (Map<String, Object> callback : config.callbacks()) {
                 trainer.addCallback(CallbackConfig.deserialize(callback, Map.of()));
             }

@@ -1,5 +1,6 @@
 package org.sparkadadelta.spark.train;
 
+import java.io.PrintStream;
 import org.sparkadadelta.optim.Optimizer;
 import org.sparkadadelta.spark.callbacks.TrainingRun;
 import org.sparkadadelta.spark.data.TrainingData;
@@ -17,6 +18,7 @@ final class RunState implements TrainingRun {
     private final BatchSampler sampler;
     private final TrainingOptions options;
     private final DriverParameters params;
+    private final PrintStream console;
     private History history = new History();
     private long globalStep;
     private int epoch;
@@ -24,7 +26,8 @@ final class RunState implements TrainingRun {
     private boolean stop;
 
     RunState(Network network, Optimizer optimizer, TrainingData train, boolean validation, BatchSampler sampler,
-            TrainingOptions options, DriverParameters params) {
+            TrainingOptions options, DriverParameters params, PrintStream console) {
+        this.console = console;
         this.network = network;
         this.optimizer = optimizer;
         this.train = train;
@@ -137,6 +140,11 @@ final class RunState implements TrainingRun {
     @Override
     public void setWeights(float[] weights) {
         params.set(weights);
+    }
+
+    @Override
+    public PrintStream console() {
+        return console;
     }
 
     @Override

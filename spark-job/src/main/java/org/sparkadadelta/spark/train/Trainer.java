@@ -1,5 +1,6 @@
 package org.sparkadadelta.spark.train;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,7 @@ public final class Trainer {
     private final TrainingOptions options;
     private final List<Callback> callbacks = new ArrayList<>();
     private Map<Integer, Double> classWeight = Map.of();
+    private PrintStream console = System.out;
     private boolean oneJobPerStep;
 
     public Trainer(JavaSparkContext spark, Network network, Optimizer optimizer, TrainingOptions options) {
@@ -45,6 +47,12 @@ public final class Trainer {
     /** Adds a callback; callbacks run in the order they were added, as in Keras. */
     public Trainer addCallback(Callback callback) {
         callbacks.add(callback);
+        return this;
+    }
+
+    /** Where callbacks print their messages (standard output by default). */
+    public Trainer console(PrintStream out) {
+        this.console = out;
         return this;
     }
 
@@ -115,7 +123,8 @@ public final class Trainer {
         DistributedGradient gradient = gradient(trainingWeights(train));
         DriverParameters params = new DriverParameters(network.layout(), initialWeights);
         BatchSampler sampler = new BatchSampler(train.rows(), options.batchSize(), options.shuffleSeed());
-        RunState run = new RunState(network, optimizer, train, validation != null, sampler, options, params);
+        RunState run = new RunState(network, optimizer, train, validation != null, sampler, options, params,
+                console);
         if (from != null) {
             from.requireSameSetup(run);
             optimizer.build(params.variables());

@@ -132,6 +132,11 @@ final class LogReplay implements TrainingRun {
     }
 
     @Override
+    public java.io.PrintStream console() {
+        return System.out;
+    }
+
+    @Override
     public void stopTraining() {
         stop = true;
     }
