@@ -4,6 +4,8 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -61,34 +63,25 @@ final class DistributedGradient {
         for (int k = 0; k < count; k++) {
             steps[k] = stepGradient(lossScale, sampler, epoch, firstStep + k);
         }
-        Broadcast<float[]> bc = spark.broadcast(weights);
         int partitions = blocks.getNumPartitions();
         Network net = network;
-        try {
-            return blocks.mapPartitionsWithIndex((index, it) -> {
-                NativeThreads.limit();
-                List<DenseBlock> partition = new ArrayList<>(); // the cached blocks, walked once per step
-                it.forEachRemaining(partition::add);
-                MicroBatchSums sums = new MicroBatchSums(partitions, count);
-                Network.Weights unpacked = ExecutorWeights.acquire(bc, net); // once per broadcast and JVM
-                try {
-                    for (int k = 0; k < count; k++) {
-                        GradientSum sum = new GradientSum();
-                        steps[k].addTo(unpacked, partition.iterator(), sum);
-                        sums.add(k, index, sum);
-                    }
-                } finally {
-                    ExecutorWeights.release(unpacked);
-                }
+        return broadcasting(weights, bc -> blocks.mapPartitionsWithIndex((index, it) -> {
+            List<DenseBlock> partition = new ArrayList<>(); // the cached blocks, walked once per step
+            it.forEachRemaining(partition::add);
+            MicroBatchSums sums = new MicroBatchSums(partitions, count);
+            withUnpacked(bc, net, unpacked -> {
                 for (int k = 0; k < count; k++) {
-                    InjectedFaults.atEndOfTask(firstGlobalStep + k, index);
+                    GradientSum sum = new GradientSum();
+                    steps[k].addTo(unpacked, partition.iterator(), sum);
+                    sums.add(k, index, sum);
                 }
-                return List.of(sums).iterator();
-            }, false).treeAggregate(new MicroBatchSums(partitions, count), MicroBatchSums::merge,
-                    MicroBatchSums::merge, treeDepth).totals();
-        } finally {
-            bc.destroy();
-        }
+            });
+            for (int k = 0; k < count; k++) {
+                InjectedFaults.atEndOfTask(firstGlobalStep + k, index);
+            }
+            return List.of(sums).iterator();
+        }, false).treeAggregate(new MicroBatchSums(partitions, count), MicroBatchSums::merge, MicroBatchSums::merge,
+                treeDepth).totals());
     }
 
     /** What one task adds for one step: its partition's rows of the step's batch. */
@@ -121,27 +114,37 @@ final class DistributedGradient {
      */
     private GradientSum sumOverPartitions(JavaRDD<DenseBlock> blocks, float[] weights, long trainingStep,
             PartitionSum f) {
-        Broadcast<float[]> bc = spark.broadcast(weights);
         int partitions = blocks.getNumPartitions();
         Network net = network;
+        return broadcasting(weights, bc -> blocks.mapPartitionsWithIndex((index, it) -> {
+            GradientSum sum = new GradientSum();
+            withUnpacked(bc, net, unpacked -> f.addTo(unpacked, it, sum));
+            if (trainingStep != NOT_A_TRAINING_STEP) {
+                InjectedFaults.atEndOfTask(trainingStep, index);
+            }
+            return List.of(new PartitionTreeSum(partitions).add(index, sum)).iterator();
+        }, false).treeAggregate(new PartitionTreeSum(partitions), PartitionTreeSum::merge, PartitionTreeSum::merge,
+                treeDepth).total());
+    }
+
+    /** Runs one Spark job with the weights broadcast, and drops the broadcast after it. */
+    private <T> T broadcasting(float[] weights, Function<Broadcast<float[]>, T> job) {
+        Broadcast<float[]> bc = spark.broadcast(weights);
         try {
-            return blocks.mapPartitionsWithIndex((index, it) -> {
-                NativeThreads.limit();
-                GradientSum sum = new GradientSum();
-                Network.Weights unpacked = ExecutorWeights.acquire(bc, net); // once per broadcast and JVM
-                try {
-                    f.addTo(unpacked, it, sum);
-                } finally {
-                    ExecutorWeights.release(unpacked);
-                }
-                if (trainingStep != NOT_A_TRAINING_STEP) {
-                    InjectedFaults.atEndOfTask(trainingStep, index);
-                }
-                return List.of(new PartitionTreeSum(partitions).add(index, sum)).iterator();
-            }, false).treeAggregate(new PartitionTreeSum(partitions), PartitionTreeSum::merge,
-                    PartitionTreeSum::merge, treeDepth).total();
+            return job.apply(bc);
         } finally {
             bc.destroy();
+        }
+    }
+
+    /** In a task: {@code body} with the broadcast weights unpacked, once per broadcast and executor JVM. */
+    private static void withUnpacked(Broadcast<float[]> bc, Network net, Consumer<Network.Weights> body) {
+        NativeThreads.limit();
+        Network.Weights unpacked = ExecutorWeights.acquire(bc, net);
+        try {
+            body.accept(unpacked);
+        } finally {
+            ExecutorWeights.release(unpacked);
         }
     }
 }
