@@ -13,7 +13,8 @@ import java.util.Map;
  * @param metric           the epoch's training metric, each batch weighted by its sample weights
  * @param validationLoss   mean loss over the validation data, or NaN without validation data
  * @param validationMetric the metric on the validation data, or NaN
- * @param learningRate     the optimizer's learning rate at the end of the epoch (Keras's {@code learning_rate})
+ * @param learningRate     the optimizer's learning rate at the end of the epoch, before callbacks change it
+ *                         (Keras's {@code learning_rate} log)
  * @param metricName       {@code accuracy} or {@code rmse}
  * @param seconds          wall time of the epoch including validation
  */
