@@ -26,6 +26,9 @@ import org.sparkadadelta.spark.callbacks.LearningRateScheduler;
 import org.sparkadadelta.spark.callbacks.ReduceLROnPlateau;
 import org.sparkadadelta.spark.callbacks.TerminateOnNaN;
 import org.sparkadadelta.spark.callbacks.TrainingRun;
+import org.sparkadadelta.spark.checkpoint.CheckpointState;
+import org.sparkadadelta.spark.checkpoint.CheckpointStore;
+import org.sparkadadelta.spark.checkpoint.ModelCheckpoint;
 import org.sparkadadelta.spark.data.TrainingData;
 import org.sparkadadelta.spark.history.EpochRecord;
 import org.sparkadadelta.spark.history.StepRecord;
@@ -172,6 +175,23 @@ class CallbacksInTrainingTest {
         EpochRecord e = more.history().epochs().get(0);
         assertEquals(String.join(",", "0", repr(e.metric()), repr(e.learningRate()), repr(e.loss()),
                 repr(e.validationMetric()), repr(e.validationLoss())), lines.get(3));
+    }
+
+    @Test
+    void modelCheckpointSavesEveryEpochAndTheEpochTrainingStoppedAfter() throws Exception {
+        try (CheckpointStore store = new CheckpointStore(dir.resolve("ckpt").toString(), 10,
+                new org.apache.hadoop.conf.Configuration())) {
+            EarlyStopping stop = new EarlyStopping("loss", 10, 2, 0, "auto", null, false, 0);
+            TrainingResult r = new Trainer(JSC, net, adadelta().build(), OPTIONS).addCallback(stop)
+                    .addCallback(new ModelCheckpoint(store, ModelCheckpoint.EVERY_EPOCH, Map.of()))
+                    .fit(train, null);
+            assertEquals(3, r.history().epochs().size());
+            assertEquals(List.of(6L, 12L, 18L), store.steps(), "save_freq='epoch': after each of the 3 epochs run");
+            CheckpointState last = store.loadNewestValid(w -> { }).orElseThrow();
+            assertEquals(3, last.epoch());
+            assertEquals(0, last.stepInEpoch());
+            assertEquals(3, last.history().orElseThrow().epochs().size());
+        }
     }
 
     private static String repr(double d) {
