@@ -10,6 +10,7 @@ import org.sparkadadelta.spark.history.EpochRecord;
  * does not beat the best by {@code min_delta}, and is reset only by an epoch that also beats
  * {@code baseline}. With {@code restore_best_weights} the weights of the best epoch are set back at the end
  * of training (after EMA's {@code finalize_variable_values}, as in Keras), whether or not training stopped early.
+ * A resumed run replays the epochs in its history first, so it stops where the uninterrupted run would.
  */
 public final class EarlyStopping implements Callback {
     private final Monitor monitor;
@@ -48,16 +49,28 @@ public final class EarlyStopping implements Callback {
         best = null;
         bestWeights = null;
         bestEpoch = 0;
+        // A resumed run: count on from the epochs before its checkpoint, as the uninterrupted run did.
+        for (EpochRecord past : run.history().epochs()) {
+            judge(run, past, false);
+        }
     }
 
     @Override
     public void onEpochEnd(TrainingRun run, EpochRecord record) {
+        judge(run, record, true);
+    }
+
+    /**
+     * Keras's decision at the end of an epoch; {@code live} false for an epoch before a resumed run's
+     * checkpoint, whose weights are gone (a best epoch among those restores the weights at the resume).
+     */
+    private void judge(TrainingRun run, EpochRecord record, boolean live) {
         int epoch = record.epoch();
         Double current = monitor.value(record.logs());
         if (current == null || epoch < startFromEpoch) {
             return;
         }
-        if (restoreBestWeights && bestWeights == null) {
+        if (restoreBestWeights && bestWeights == null && live) {
             bestWeights = run.getWeights(); // nothing better seen yet: these are the best
             bestEpoch = epoch;
         }
@@ -66,7 +79,7 @@ public final class EarlyStopping implements Callback {
             best = current;
             bestEpoch = epoch;
             if (restoreBestWeights) {
-                bestWeights = run.getWeights();
+                bestWeights = live ? run.getWeights() : null;
             }
             if (baseline == null || monitor.improves(current, baseline)) {
                 wait = 0; // only an epoch beating both the best and the baseline restarts the wait

@@ -10,7 +10,8 @@ import org.sparkadadelta.spark.history.EpochRecord;
  * ({@code monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto", min_delta=1e-4, cooldown=0,
  * min_lr=0.0}). It sets the optimizer's learning-rate variable, so it needs an optimizer with a float
  * learning rate: with a schedule it is refused at the start of training with Keras's message (Keras raises it
- * at the first reduction).
+ * at the first reduction). A resumed run replays the epochs in its history first, so it reduces where the
+ * uninterrupted run would.
  */
 public final class ReduceLROnPlateau implements Callback {
     private final Monitor monitor;
@@ -45,6 +46,10 @@ public final class ReduceLROnPlateau implements Callback {
         best = null;
         wait = 0;
         cooldownCounter = 0;
+        // A resumed run: count on from the epochs before its checkpoint (whose rate the optimizer restored).
+        for (EpochRecord past : run.history().epochs()) {
+            judge(run, past, false);
+        }
     }
 
     /** Keras's refusal to assign a float over a schedule, before any step rather than at the first reduction. */
@@ -56,6 +61,14 @@ public final class ReduceLROnPlateau implements Callback {
 
     @Override
     public void onEpochEnd(TrainingRun run, EpochRecord record) {
+        judge(run, record, true);
+    }
+
+    /**
+     * Keras's decision at the end of an epoch; {@code live} false for an epoch before a resumed run's
+     * checkpoint: its reduction happened then (its logged rate tells whether it could), nothing is set now.
+     */
+    private void judge(TrainingRun run, EpochRecord record, boolean live) {
         Double current = monitor.value(record.logs());
         if (current == null) {
             return;
@@ -69,7 +82,7 @@ public final class ReduceLROnPlateau implements Callback {
             wait = 0;
         } else if (cooldownCounter <= 0) {
             wait++;
-            if (wait >= patience && reduce(run, record.epoch())) {
+            if (wait >= patience && (live ? reduce(run, record.epoch()) : record.learningRate() > (float) minLr)) {
                 cooldownCounter = cooldown;
                 wait = 0;
             }

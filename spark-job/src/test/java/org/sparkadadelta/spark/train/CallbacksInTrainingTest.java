@@ -194,6 +194,35 @@ class CallbacksInTrainingTest {
         }
     }
 
+    @Test
+    void aResumedRunReducesTheRateWhereTheUninterruptedOneDid() throws Exception {
+        java.util.function.Supplier<ReduceLROnPlateau> reduce = () -> new ReduceLROnPlateau("loss", 0.5, 1, 0, "max",
+                0, 1, 0);
+        TrainingResult full = new Trainer(JSC, net, adadelta().name("adadelta").build(), OPTIONS)
+                .addCallback(reduce.get()).fit(train, null);
+        try (CheckpointStore store = new CheckpointStore(dir.resolve("ckpt").toString(), 2,
+                new org.apache.hadoop.conf.Configuration())) {
+            Callback crash = new Callback() {
+                @Override
+                public void onTrainBatchEnd(TrainingRun run, StepRecord step) {
+                    if (step.step() == 21) {
+                        throw new IllegalStateException("simulated crash");
+                    }
+                }
+            };
+            Trainer dying = new Trainer(JSC, net, adadelta().name("adadelta").build(), OPTIONS)
+                    .addCallback(reduce.get()).addCallback(new ModelCheckpoint(store, 8, Map.of())).addCallback(crash);
+            assertThrows(IllegalStateException.class, () -> dying.fit(train, null));
+            CheckpointState state = store.loadNewestValid(w -> { }).orElseThrow();
+            assertEquals(16, state.globalStep(), "epoch 2, after its 4th step: the counting needs epochs 0 and 1");
+            TrainingResult resumed = new Trainer(JSC, net, adadelta().name("adadelta").build(), OPTIONS)
+                    .addCallback(reduce.get()).resume(train, null, state);
+            assertEquals(full.history().epochs().stream().map(EpochRecord::learningRate).toList(),
+                    resumed.history().epochs().stream().map(EpochRecord::learningRate).toList());
+            assertArrayEquals(full.weights(), resumed.weights());
+        }
+    }
+
     private static String repr(double d) {
         return org.sparkadadelta.optim.config.PythonRepr.floatRepr(d);
     }
