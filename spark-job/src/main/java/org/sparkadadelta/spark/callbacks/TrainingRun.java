@@ -23,6 +23,9 @@ public interface TrainingRun {
 
     long shuffleSeed();
 
+    /** Keras's {@code class_weight} of the run (empty without). */
+    java.util.Map<Integer, Double> classWeight();
+
     int epochs();
 
     /** Whether each epoch ends with a validation pass (logging {@code val_loss} and {@code val_<metric>}). */

@@ -18,10 +18,19 @@ final class RunFingerprint {
 
     /** The fingerprint of a run as its callbacks see it. */
     static SetupFingerprint of(TrainingRun run) {
-        return of(run.optimizer(), run.network(), SamplerParams.of(run), run.trainingData());
+        SetupFingerprint.Builder b = builder(run.optimizer(), run.network(), SamplerParams.of(run), run.trainingData());
+        // Only when used: the fingerprints of unweighted runs stay those of the checkpoints before weights.
+        if (run.trainingData().weighted()) {
+            b.put("data.train.sample_weights", "a weight column");
+        }
+        if (!run.classWeight().isEmpty()) {
+            b.put("training.class_weight", new java.util.TreeMap<>(run.classWeight()).toString());
+        }
+        return b.build();
     }
 
-    static SetupFingerprint of(Optimizer optimizer, Network network, SamplerParams sampler, TrainingData train) {
+    private static SetupFingerprint.Builder builder(Optimizer optimizer, Network network, SamplerParams sampler,
+            TrainingData train) {
         Map<String, Object> model = network.describe();
         // Names and sizes: "dense 784->256 relu, dense_1 256->10 linear" (the loss adds the output's activation).
         String layers = network.layers().stream().map(l -> l.name() + " " + l.inputs() + "->" + l.units() + " "
@@ -33,8 +42,7 @@ final class RunFingerprint {
                 .put("data.train.features", train.numFeatures())
                 .put("data.train.labels", (train.labels().allIntegral() ? "integral" : "real") + " in ["
                         + train.labels().min() + ", " + train.labels().max() + "]")
-                .put("data.train.checksum", DataChecksum.hex(train.checksum()))
-                .build();
+                .put("data.train.checksum", DataChecksum.hex(train.checksum()));
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.sparkadadelta.spark.train;
 
 import java.io.PrintStream;
+import java.util.Map;
 import org.sparkadadelta.optim.Optimizer;
 import org.sparkadadelta.spark.callbacks.TrainingRun;
 import org.sparkadadelta.spark.data.TrainingData;
@@ -19,6 +20,7 @@ final class RunState implements TrainingRun {
     private final TrainingOptions options;
     private final DriverParameters params;
     private final PrintStream console;
+    private final Map<Integer, Double> classWeight;
     private History history = new History();
     private long globalStep;
     private int epoch;
@@ -26,8 +28,9 @@ final class RunState implements TrainingRun {
     private boolean stop;
 
     RunState(Network network, Optimizer optimizer, TrainingData train, boolean validation, BatchSampler sampler,
-            TrainingOptions options, DriverParameters params, PrintStream console) {
+            TrainingOptions options, DriverParameters params, PrintStream console, Map<Integer, Double> classWeight) {
         this.console = console;
+        this.classWeight = classWeight;
         this.network = network;
         this.optimizer = optimizer;
         this.train = train;
@@ -95,6 +98,11 @@ final class RunState implements TrainingRun {
     @Override
     public long shuffleSeed() {
         return options.shuffleSeed();
+    }
+
+    @Override
+    public Map<Integer, Double> classWeight() {
+        return classWeight;
     }
 
     @Override

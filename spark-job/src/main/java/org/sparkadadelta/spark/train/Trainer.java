@@ -124,7 +124,7 @@ public final class Trainer {
         DriverParameters params = new DriverParameters(network.layout(), initialWeights);
         BatchSampler sampler = new BatchSampler(train.rows(), options.batchSize(), options.shuffleSeed());
         RunState run = new RunState(network, optimizer, train, validation != null, sampler, options, params,
-                console);
+                console, classWeight);
         if (from != null) {
             from.requireSameSetup(run);
             optimizer.build(params.variables());

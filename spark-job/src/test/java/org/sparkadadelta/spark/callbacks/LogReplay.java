@@ -87,6 +87,11 @@ final class LogReplay implements TrainingRun {
     }
 
     @Override
+    public Map<Integer, Double> classWeight() {
+        return Map.of();
+    }
+
+    @Override
     public int epochs() {
         return Integer.MAX_VALUE;
     }

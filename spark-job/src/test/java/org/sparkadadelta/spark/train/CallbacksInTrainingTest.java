@@ -223,6 +223,21 @@ class CallbacksInTrainingTest {
         }
     }
 
+    @Test
+    void resumingWithAnotherClassWeightIsRefused() throws Exception {
+        try (CheckpointStore store = new CheckpointStore(dir.resolve("ckpt").toString(), 1,
+                new org.apache.hadoop.conf.Configuration())) {
+            new Trainer(JSC, net, adadelta().name("adadelta").build(), OPTIONS.withEpochs(1))
+                    .classWeight(Map.of(0, 2.0)).addCallback(new ModelCheckpoint(store, 4, Map.of())).fit(train, null);
+            CheckpointState state = store.loadNewestValid(w -> { }).orElseThrow();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(JSC, net,
+                    adadelta().name("adadelta").build(), OPTIONS).resume(train, null, state));
+            assertTrue(e.getMessage().contains("training.class_weight {0=2.0} vs (none)"), e.getMessage());
+            new Trainer(JSC, net, adadelta().name("adadelta").build(), OPTIONS.withEpochs(2))
+                    .classWeight(Map.of(0, 2.0)).resume(train, null, state);
+        }
+    }
+
     private static String repr(double d) {
         return org.sparkadadelta.optim.config.PythonRepr.floatRepr(d);
     }
