@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.sparkadadelta.spark.model.ParameterLayout;
-import org.sparkadadelta.spark.train.History;
+import org.sparkadadelta.spark.history.History;
 
 /**
  * Everything a finished run writes out. The maps are free-form JSON-able values (strings, numbers,
