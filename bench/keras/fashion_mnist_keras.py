@@ -18,9 +18,7 @@ then the first epoch and time at which test accuracy >= the threshold (0.885), a
 
 Usage: python3 bench/keras/fashion_mnist_keras.py [DATA_DIR] [THRESHOLD]
 """
-import gzip
 import os
-import struct
 import sys
 import time
 
@@ -36,34 +34,16 @@ tf.config.threading.set_inter_op_parallelism_threads(1)
 
 import keras  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from idx_files import load  # noqa: E402
+
 DATA = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/datasets/fashion-mnist"
 THRESHOLD = float(sys.argv[2]) if len(sys.argv) > 2 else 0.885
 EPOCHS, BATCH = 15, 128
 
 
-def read_idx(path):
-    """An IDX file (gzip): magic (0, 0, dtype 0x08 = ubyte, ndim), ndim big-endian int32 sizes, the data."""
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    zero, dtype, ndim = struct.unpack(">HBB", raw[:4])
-    if zero != 0 or dtype != 0x08:
-        raise ValueError(f"{path}: not an unsigned-byte IDX file")
-    dims = struct.unpack(">" + "I" * ndim, raw[4:4 + 4 * ndim])
-    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
-    if data.size != int(np.prod(dims)):
-        raise ValueError(f"{path}: {data.size} bytes of data, header says {dims}")
-    return data.reshape(dims)
-
-
-def load(split):
-    images = read_idx(os.path.join(DATA, f"{split}-images-idx3-ubyte.gz"))
-    labels = read_idx(os.path.join(DATA, f"{split}-labels-idx1-ubyte.gz"))
-    x = images.reshape(images.shape[0], -1).astype(np.float32) / np.float32(255)
-    return x, labels.astype(np.int32)
-
-
-x_train, y_train = load("train")
-x_test, y_test = load("t10k")
+x_train, y_train = load(DATA, "train")
+x_test, y_test = load(DATA, "t10k")
 
 keras.utils.set_random_seed(42)
 model = keras.Sequential([

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.sparkadadelta.optim.config.KerasJson;
 import org.sparkadadelta.spark.files.FileChecksums;
-import org.sparkadadelta.spark.train.History;
+import org.sparkadadelta.spark.history.History;
 
 /**
  * A checkpoint's {@code manifest.json}:

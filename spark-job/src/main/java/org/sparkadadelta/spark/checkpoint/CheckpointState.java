@@ -8,9 +8,11 @@ import java.util.Objects;
 import java.util.Optional;
 import org.sparkadadelta.optim.Optimizer;
 import org.sparkadadelta.optim.config.OptimizerSerialization;
+import org.sparkadadelta.spark.callbacks.TrainingRun;
+import org.sparkadadelta.spark.history.History;
+import org.sparkadadelta.spark.history.StepRecord;
 import org.sparkadadelta.spark.model.ParameterLayout;
-import org.sparkadadelta.spark.train.History;
-import org.sparkadadelta.spark.train.StepRecord;
+import org.sparkadadelta.spark.train.ResumePoint;
 
 /**
  * Everything a training run needs to continue bit for bit after step {@link #globalStep()}: where it is in
@@ -18,7 +20,7 @@ import org.sparkadadelta.spark.train.StepRecord;
  * sampler's parameters and the job's config; and the run's {@link History} up to that step, so that a resumed
  * run's history, including the train loss of the epoch it resumes in, is the uninterrupted run's.
  */
-public final class CheckpointState {
+public final class CheckpointState implements ResumePoint {
     private final long globalStep;
     private final int epoch;
     private final long stepInEpoch;
@@ -96,6 +98,7 @@ public final class CheckpointState {
      *
      * @throws IllegalArgumentException naming the first tensor whose path, role, dtype or shape differs
      */
+    @Override
     public void restoreInto(Optimizer optimizer) {
         requireBuilt(optimizer);
         List<SavedTensor> live = optimizer.optimizerVariables().stream().map(SavedTensor::of).toList();
@@ -124,14 +127,17 @@ public final class CheckpointState {
     }
 
     /** The number of completed optimizer steps. */
+    @Override
     public long globalStep() {
         return globalStep;
     }
 
+    @Override
     public int epoch() {
         return epoch;
     }
 
+    @Override
     public long stepInEpoch() {
         return stepInEpoch;
     }
@@ -141,6 +147,7 @@ public final class CheckpointState {
     }
 
     /** A copy of the flat weights, in layout order. */
+    @Override
     public float[] weights() {
         return weights.clone();
     }
@@ -177,6 +184,12 @@ public final class CheckpointState {
         }
     }
 
+    /** Refuses to continue this state in {@code run} unless it has the setup the state was written with. */
+    @Override
+    public void requireSameSetup(TrainingRun run) {
+        requireSameSetup(RunFingerprint.of(run));
+    }
+
     /** The checkpoint's directory when it was read from a store, else its step. */
     public String describe() {
         return origin != null ? "checkpoint " + origin : "the checkpoint of step " + globalStep;
@@ -191,6 +204,7 @@ public final class CheckpointState {
      * resumed from a checkpoint without one has only the records since). Empty if the checkpoint has no
      * history, being older than that part of the format.
      */
+    @Override
     public Optional<History> history() {
         return Optional.ofNullable(history).map(History::copy);
     }

@@ -22,7 +22,7 @@ import org.apache.hadoop.fs.Path;
 import org.sparkadadelta.spark.files.AtomicPublish;
 import org.sparkadadelta.spark.files.FileChecksums;
 import org.sparkadadelta.spark.output.HistoryCsv;
-import org.sparkadadelta.spark.train.History;
+import org.sparkadadelta.spark.history.History;
 
 /**
  * Checkpoints under a root directory on any Hadoop file system: {@code <root>/ckpt-<12-digit step>/} with
@@ -91,7 +91,7 @@ public final class CheckpointStore implements AutoCloseable {
             FileChecksums.Entry stateFile = write(temp, StateArrowFile.FILE_NAME,
                     out -> StateArrowFile.write(out, tensors));
             CheckpointManifest.HistoryFiles historyFiles = new CheckpointManifest.HistoryFiles(
-                    write(temp, HistoryCsv.STEPS_FILE, out -> HistoryCsv.writeSteps(history.steps(), out)),
+                    write(temp, HistoryCsv.STEPS_FILE, out -> HistoryCsv.writeSteps(history, out)),
                     write(temp, HistoryCsv.EPOCHS_FILE, out -> HistoryCsv.writeEpochs(history.epochs(), out)));
             write(temp, CheckpointManifest.FILE_NAME,
                     out -> CheckpointManifest.write(state, tensors, stateFile, historyFiles, out));

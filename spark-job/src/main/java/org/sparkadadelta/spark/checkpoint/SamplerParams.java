@@ -1,5 +1,7 @@
 package org.sparkadadelta.spark.checkpoint;
 
+import org.sparkadadelta.spark.callbacks.TrainingRun;
+
 /**
  * What the batch sampler was built from, so that a resumed run draws the same batches.
  *
@@ -8,4 +10,8 @@ package org.sparkadadelta.spark.checkpoint;
  * @param shuffleSeed the shuffle seed
  */
 public record SamplerParams(long rows, long batchSize, long shuffleSeed) {
+    /** The sampler of a run as its callbacks see it. */
+    static SamplerParams of(TrainingRun run) {
+        return new SamplerParams(run.trainingData().rows(), run.batchSize(), run.shuffleSeed());
+    }
 }

@@ -194,6 +194,68 @@ public final class ConfigTree {
         return v.isNumber() && Double.isFinite(v.doubleValue()) && v.doubleValue() == Math.rint(v.doubleValue());
     }
 
+    /** A number in [0, 1) ({@code validation_split}). */
+    public double fraction(String name, double defaultValue) {
+        JsonNode v = get(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (!v.isNumber() || !(v.doubleValue() >= 0 && v.doubleValue() < 1)) {
+            throw typeError(name, "a number >= 0 and < 1", v);
+        }
+        return v.doubleValue();
+    }
+
+    /** A map from class index to a finite weight ({@code class_weight}): JSON keys are strings of integers. */
+    public Map<Integer, Double> classWeights(String name) {
+        JsonNode v = get(name);
+        Map<Integer, Double> out = new java.util.TreeMap<>();
+        if (v == null) {
+            return out;
+        }
+        String expected = "an object mapping class indices to weights, e.g. {\"0\": 1.0, \"1\": 5.0}";
+        if (!v.isObject()) {
+            throw typeError(name, expected, v);
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getKey().matches("\\d{1,9}") || !e.getValue().isNumber()
+                    || !Double.isFinite(e.getValue().doubleValue())) {
+                throw new IllegalArgumentException("Config key '" + key(name) + "' must be " + expected + "; got \""
+                        + e.getKey() + "\": " + e.getValue());
+            }
+            out.put(Integer.parseInt(e.getKey()), e.getValue().doubleValue());
+        }
+        return out;
+    }
+
+    /** A list of objects as plain Java values (see {@link #rawObject}); empty when absent. */
+    public List<Map<String, Object>> rawObjectList(String name) {
+        JsonNode v = get(name);
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (v == null) {
+            return out;
+        }
+        if (!v.isArray()) {
+            throw typeError(name, "a list of objects", v);
+        }
+        for (int i = 0; i < v.size(); i++) {
+            if (!v.get(i).isObject()) {
+                throw new IllegalArgumentException("Config key '" + key(name) + "[" + i + "]' must be an object; got "
+                        + v.get(i));
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = MAPPER.convertValue(v.get(i), java.util.LinkedHashMap.class);
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** The full name of key {@code name} of this section, for messages. */
+    public String fullKey(String name) {
+        return key(name);
+    }
+
     public boolean bool(String name, boolean defaultValue) {
         JsonNode v = get(name);
         if (v == null) {

@@ -33,6 +33,9 @@ public record JobConfig(
         int blockRows,
         ModelSpec model,
         TrainingOptions training,
+        double validationSplit,
+        Map<Integer, Double> classWeight,
+        List<Map<String, Object>> callbacks,
         Map<String, Object> optimizer,
         String outputPath,
         boolean overwrite,
@@ -79,7 +82,18 @@ public record JobConfig(
                 t.integer("model_seed", defaults.modelSeed()),
                 t.intAtLeast("tree_depth", defaults.treeDepth(), 1),
                 t.bool("stop_on_divergence", defaults.stopOnDivergence()));
+        double validationSplit = t.fraction("validation_split", 0);
+        Map<Integer, Double> classWeight = t.classWeights("class_weight");
+        CallbackList callbacks = CallbackList.of(root, t);
         t.requireAllKeysKnown();
+        if (validationSplit > 0 && validation != null) {
+            throw new IllegalArgumentException("Config keys 'training.validation_split' and 'data.validation' exclude "
+                    + "each other (as Keras's fit ignores validation_split given validation_data): remove one");
+        }
+        if (!classWeight.isEmpty() && train.weightCol() != null) {
+            throw new IllegalArgumentException("Config key 'training.class_weight' cannot be used with "
+                    + "'data.train.weight_col' (Keras: you cannot `class_weight` and `sample_weight` at the same time)");
+        }
 
         Map<String, Object> optimizer = root.rawObject("optimizer");
         KerasModel initial = null;
@@ -97,7 +111,7 @@ public record JobConfig(
         }
         optimizer = withDefaultNames(optimizer);
         // Build once now so that a bad optimizer config fails before Spark starts.
-        OptimizerSerialization.deserialize(optimizer, message -> { });
+        callbacks.requireSupportedBy(OptimizerSerialization.deserialize(optimizer, message -> { }));
 
         ConfigTree out = root.section("output");
         String outputPath = out.requiredString("path");
@@ -110,8 +124,19 @@ public record JobConfig(
         int keep = ckpt.intAtLeast("keep", 3, 1);
         ckpt.requireAllKeysKnown();
         root.requireAllKeysKnown();
+        CallbackList.Checkpoints checkpoint = callbacks.checkpoints();
+        if (checkpoint != null) { // a ModelCheckpoint callback is the checkpoint section in Keras's words
+            if (checkpointPath != null) {
+                throw new IllegalArgumentException("Config key 'checkpoint.path' and a ModelCheckpoint callback both "
+                        + "configure checkpoints: keep one");
+            }
+            checkpointPath = checkpoint.path();
+            every = checkpoint.saveFreq();
+            keep = checkpoint.keep();
+        }
         return new JobConfig(name, master, sparkConf, train, validation, test, partitions, blockRows, model, training,
-                optimizer, outputPath, overwrite, checkpointPath, every, keep, initial);
+                validationSplit, classWeight, callbacks.others(), optimizer, outputPath, overwrite, checkpointPath,
+                every, keep, initial);
     }
 
     /** The Hadoop settings Spark will have ({@code spark.hadoop.*} of the config), for reading files before it starts. */
@@ -191,6 +216,9 @@ public record JobConfig(
         }
         if (s.has("label_col")) {
             spec = spec.withLabelCol(s.string("label_col", null));
+        }
+        if (s.has("weight_col")) {
+            spec = spec.withWeightCol(s.string("weight_col", null));
         }
         if (s.has("num_features")) {
             spec = spec.withNumFeatures(s.intAtLeast("num_features", 0, 0));

@@ -15,19 +15,21 @@ import org.sparkadadelta.optim.Optimizer;
 import org.sparkadadelta.spark.checkpoint.CheckpointStart;
 import org.sparkadadelta.spark.checkpoint.CheckpointState;
 import org.sparkadadelta.spark.checkpoint.CheckpointStore;
+import org.sparkadadelta.spark.checkpoint.ModelCheckpoint;
+import org.sparkadadelta.spark.callbacks.CallbackConfig;
 import org.sparkadadelta.spark.data.DataLoader;
 import org.sparkadadelta.spark.data.DataSpec;
 import org.sparkadadelta.spark.data.TrainingData;
+import org.sparkadadelta.spark.data.ValidationSplit;
 import org.sparkadadelta.spark.keras.KerasModel;
-import org.sparkadadelta.spark.model.GradientSum;
 import org.sparkadadelta.spark.model.Network;
 import org.sparkadadelta.spark.output.OptimizerState;
 import org.sparkadadelta.spark.output.OutputDirectory;
 import org.sparkadadelta.spark.output.Plots;
+import org.sparkadadelta.spark.output.ProgressCallback;
 import org.sparkadadelta.spark.output.RunOutputs;
 import org.sparkadadelta.spark.output.RunResult;
 import org.sparkadadelta.spark.train.ModelDataCheck;
-import org.sparkadadelta.spark.train.ProgressListener;
 import org.sparkadadelta.spark.train.SparkRecoveries;
 import org.sparkadadelta.spark.train.Trainer;
 import org.sparkadadelta.spark.train.TrainingResult;
@@ -76,6 +78,11 @@ public final class TrainingJob {
             state.ifPresent(this::announceResume);
             TrainingData train = load(config.train());
             TrainingData validation = config.validation() == null ? null : load(config.validation());
+            if (config.validationSplit() > 0) { // as Keras's fit: the last rows, before any shuffling
+                ValidationSplit split = ValidationSplit.of(train, config.validationSplit());
+                train = split.train();
+                validation = split.validation();
+            }
             TrainingData test = config.test() == null ? null
                     : config.test().equals(config.validation()) ? validation : load(config.test());
             KerasModel initial = config.initFrom();
@@ -93,10 +100,15 @@ public final class TrainingJob {
                     train.rows(), train.source(), optimizer.kerasClassName(), config.training().epochs(),
                     config.training().batchSize() <= 0 ? "full" : config.training().batchSize());
             Trainer trainer = new Trainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), network, optimizer,
-                    config.training()).addListener(new ProgressListener(console, System.console() != null));
-            if (store != null) {
-                trainer.checkpointTo(store, config.checkpointEverySteps(), Map.of("name", config.name()));
+                    config.training()).classWeight(config.classWeight()).console(console);
+            for (Map<String, Object> callback : config.callbacks()) {
+                trainer.addCallback(CallbackConfig.deserialize(callback, Map.of()));
             }
+            if (store != null) { // after the configured callbacks, so that it sees their stop
+                trainer.addCallback(new ModelCheckpoint(store, config.checkpointEverySteps(),
+                        Map.of("name", config.name())));
+            }
+            trainer.addCallback(new ProgressCallback(console, System.console() != null));
             TrainingResult result;
             if (state.isPresent()) {
                 result = trainer.resume(train, validation, state.get());
@@ -110,9 +122,7 @@ public final class TrainingJob {
             }
             Map<String, Object> metrics = new LinkedHashMap<>(result.metrics());
             if (test != null) {
-                GradientSum t = trainer.evaluate(test.blocks(), result.weights());
-                metrics.put("test_loss", t.meanLoss());
-                metrics.put("test_" + network.loss().metric(), t.metric(network.loss()));
+                metrics.putAll(trainer.evaluate(test, result.weights(), "test"));
             }
             metrics.put("failed_task_attempts", recoveries.failedTaskAttempts());
             metrics.put("executors_removed", recoveries.executorsRemoved());

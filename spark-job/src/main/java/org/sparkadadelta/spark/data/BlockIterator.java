@@ -7,7 +7,7 @@ import java.util.NoSuchElementException;
 /**
  * Groups a cursor's rows into {@link DenseBlock}s of at most {@code blockRows} rows, lazily, so Spark can
  * cache (or spill) a partition block by block. Checks every row on the way: same feature count as the
- * first row (or as expected), finite features, finite label.
+ * first row (or as expected), finite features, finite label, and a finite sample weight >= 0 if rows have one.
  */
 final class BlockIterator implements Iterator<DenseBlock> {
     /** Largest float array a JVM reliably allocates. */
@@ -54,17 +54,22 @@ final class BlockIterator implements Iterator<DenseBlock> {
         int capacity = (int) Math.max(1, Math.min(blockRows, MAX_ARRAY / cols));
         float[] features = new float[capacity * cols];
         float[] labels = new float[capacity];
+        float[] weights = cursor.weighted() ? new float[capacity] : null;
         int n = 0;
         do {
             checkCols();
             cursor.readFeatures(features, n * cols);
             checkFinite(features, n * cols, cols);
             labels[n] = checkLabel(cursor.label());
+            if (weights != null) {
+                weights[n] = checkWeight(cursor.weight());
+            }
             n++;
             advanced = false;
         } while (n < capacity && hasNext());
-        DenseBlock block = n == capacity ? new DenseBlock(nextFirstRow, n, cols, features, labels)
-                : new DenseBlock(nextFirstRow, n, cols, Arrays.copyOf(features, n * cols), Arrays.copyOf(labels, n));
+        DenseBlock block = n == capacity ? new DenseBlock(nextFirstRow, n, cols, features, labels, weights)
+                : new DenseBlock(nextFirstRow, n, cols, Arrays.copyOf(features, n * cols), Arrays.copyOf(labels, n),
+                        weights == null ? null : Arrays.copyOf(weights, n));
         nextFirstRow += n;
         return block;
     }
@@ -90,6 +95,13 @@ final class BlockIterator implements Iterator<DenseBlock> {
                 throw cursor.error("feature " + cursor.featureName(i) + " is not a finite number (got " + v + ")");
             }
         }
+    }
+
+    private float checkWeight(float weight) {
+        if (!Float.isFinite(weight) || weight < 0) {
+            throw cursor.error("sample weight is not a finite number >= 0 (got " + weight + ")");
+        }
+        return weight;
     }
 
     private float checkLabel(float label) {

@@ -14,6 +14,10 @@ interface BlockSource {
     JavaRDD<DenseBlock> blocks(int blockRows);
 
     /** True when the blocks already carry global row numbers in their final partitioning. */
+    default boolean weighted() {
+        return false;
+    }
+
     default boolean globallyNumbered() {
         return false;
     }

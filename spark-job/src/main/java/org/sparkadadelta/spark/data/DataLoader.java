@@ -66,7 +66,8 @@ public final class DataLoader {
                     label = DatasetSource.NO_LABEL_COLUMN;
                     labelled = false;
                 }
-                source = DatasetSource.of(df, spec.featuresCol(), spec.featureCols(), label, spec.numFeatures(),
+                source = DatasetSource.of(df, spec.featuresCol(), spec.featureCols(), label, spec.weightCol(),
+                        spec.numFeatures(),
                         spec.format().equals("csv"), spec.describe(), recordLines(spec),
                         spec.option("sep", spec.option("delimiter", ",")).charAt(0));
             }
@@ -85,7 +86,8 @@ public final class DataLoader {
      */
     public static TrainingData fromDataset(Dataset<Row> df, String featuresCol, List<String> featureCols,
             String labelCol, int numPartitions, int blockRows, String source) {
-        BlockSource blocks = DatasetSource.of(df, featuresCol, featureCols, labelCol, 0, false, source, null, ',');
+        BlockSource blocks = DatasetSource.of(df, featuresCol, featureCols, labelCol, null, 0, false, source, null,
+                ',');
         return Materializer.materialize(blocks, numPartitions, blockRowsOrDefault(blockRows));
     }
 

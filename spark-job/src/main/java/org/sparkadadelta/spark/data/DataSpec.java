@@ -25,9 +25,10 @@ import java.util.TreeMap;
  * @param options     reader options: passed to Spark's reader for parquet, csv and libsvm (CSV defaults to
  *                    {@code header=true}, {@code inferSchema=true}; set them to override); {@code split}
  *                    ({@code train} or {@code t10k}) names the file pair in an IDX directory
+ * @param weightCol   the numeric column of Keras's sample weights, or null for unweighted rows (parquet, csv)
  */
 public record DataSpec(String format, String path, String featuresCol, List<String> featureCols, String labelCol,
-        int numFeatures, Map<String, String> options) implements Serializable {
+        int numFeatures, Map<String, String> options, String weightCol) implements Serializable {
 
     public static final List<String> FORMATS = List.of("parquet", "csv", "libsvm", "arrow", "idx");
     public static final String DEFAULT_FEATURES_COL = "features";
@@ -49,6 +50,17 @@ public record DataSpec(String format, String path, String featuresCol, List<Stri
             throw new DataValidationException("numFeatures must be positive (or 0 for unknown); got " + numFeatures);
         }
         options = options == null ? Map.of() : Map.copyOf(options);
+        weightCol = weightCol == null || weightCol.isBlank() ? null : weightCol;
+        if (weightCol != null && !List.of("parquet", "csv").contains(format)) {
+            throw new DataValidationException("A weight column needs parquet or csv data (columns by name); " + format
+                    + " data has none");
+        }
+    }
+
+    /** Without a weight column. */
+    public DataSpec(String format, String path, String featuresCol, List<String> featureCols, String labelCol,
+            int numFeatures, Map<String, String> options) {
+        this(format, path, featuresCol, featureCols, labelCol, numFeatures, options, null);
     }
 
     /**
@@ -62,26 +74,31 @@ public record DataSpec(String format, String path, String featuresCol, List<Stri
     }
 
     public DataSpec withFeaturesCol(String col) {
-        return new DataSpec(format, path, col, featureCols, labelCol, numFeatures, options);
+        return new DataSpec(format, path, col, featureCols, labelCol, numFeatures, options, weightCol);
     }
 
     public DataSpec withFeatureCols(List<String> cols) {
-        return new DataSpec(format, path, featuresCol, cols, labelCol, numFeatures, options);
+        return new DataSpec(format, path, featuresCol, cols, labelCol, numFeatures, options, weightCol);
     }
 
     public DataSpec withLabelCol(String col) {
-        return new DataSpec(format, path, featuresCol, featureCols, col, numFeatures, options);
+        return new DataSpec(format, path, featuresCol, featureCols, col, numFeatures, options, weightCol);
+    }
+
+    /** Sample weights from column {@code col} (Keras's {@code sample_weight}). */
+    public DataSpec withWeightCol(String col) {
+        return new DataSpec(format, path, featuresCol, featureCols, labelCol, numFeatures, options, col);
     }
 
     public DataSpec withNumFeatures(int n) {
-        return new DataSpec(format, path, featuresCol, featureCols, labelCol, n, options);
+        return new DataSpec(format, path, featuresCol, featureCols, labelCol, n, options, weightCol);
     }
 
     /** These options added to (and overriding) the current ones. */
     public DataSpec withOptions(Map<String, String> more) {
         Map<String, String> all = new LinkedHashMap<>(options);
         all.putAll(more);
-        return new DataSpec(format, path, featuresCol, featureCols, labelCol, numFeatures, all);
+        return new DataSpec(format, path, featuresCol, featureCols, labelCol, numFeatures, all, weightCol);
     }
 
     public DataSpec withOption(String key, String value) {
@@ -107,6 +124,9 @@ public record DataSpec(String format, String path, String featuresCol, List<Stri
         if (!format.equals("idx")) {
             parts.add("features: " + featuresDescription());
             parts.add("label: " + labelCol);
+        }
+        if (weightCol != null) {
+            parts.add("sample weights: " + weightCol);
         }
         if (numFeatures > 0) {
             parts.add(numFeatures + " features");

@@ -31,9 +31,17 @@ final class DatasetRowCursor implements RowCursor {
     private long partStart = -1;
     private long indexInPart = -1;
     private Object vector;
+    private final int weightAt;
+    private final String weightCol;
 
-    /** @param csv the CSV file's columns when rows carry Spark's malformed-record column, else null */
-    DatasetRowCursor(ColumnPlan plan, DatasetSource.CsvColumns csv, int partition, Iterator<Row> rows) {
+    /**
+     * @param csv      the CSV file's columns when rows carry Spark's malformed-record column, else null
+     * @param weightAt the index of the sample-weight column in the rows, or -1 without one
+     */
+    DatasetRowCursor(ColumnPlan plan, DatasetSource.CsvColumns csv, int weightAt, String weightCol, int partition,
+            Iterator<Row> rows) {
+        this.weightAt = weightAt;
+        this.weightCol = weightCol;
         this.plan = plan;
         this.csv = csv;
         this.partition = partition;
@@ -150,6 +158,20 @@ final class DatasetRowCursor implements RowCursor {
     }
 
     @Override
+    public boolean weighted() {
+        return weightAt >= 0;
+    }
+
+    @Override
+    public float weight() {
+        Object v = row.get(weightAt);
+        if (v == null) {
+            throw error("column '" + weightCol + "' is null");
+        }
+        return parsed(v, weightCol);
+    }
+
+    @Override
     public String featureName(int index) {
         return plan.choice().featureName(index);
     }
@@ -168,12 +190,16 @@ final class DatasetRowCursor implements RowCursor {
     }
 
     private float number(Object v, int column) {
+        return parsed(v, plan.columns().get(column));
+    }
+
+    private float parsed(Object v, String column) {
         if (v instanceof Number n) {
             return n.floatValue();
         }
         String text = v.toString().trim();
         if (!NUMBER.matcher(text).matches()) {
-            throw error("bad value in column '" + plan.columns().get(column) + "' (expected a number, got '" + v + "')");
+            throw error("bad value in column '" + column + "' (expected a number, got '" + v + "')");
         }
         return Float.parseFloat(text);
     }

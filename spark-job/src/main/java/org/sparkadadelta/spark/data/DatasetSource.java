@@ -30,9 +30,15 @@ final class DatasetSource implements BlockSource {
     private final TextRecordLines lines;
     private final CsvColumns csv;
     private final Configuration conf;
+    private final Weights weights;
+
+    /** The sample-weight column: its name, and its index in the selected rows (after the loader's own columns). */
+    private record Weights(String column, int index) implements java.io.Serializable {
+    }
 
     private DatasetSource(JavaRDD<Row> rows, ColumnPlan plan, int numFeatures, String description,
-            TextRecordLines lines, CsvColumns csv, Configuration conf) {
+            TextRecordLines lines, CsvColumns csv, Configuration conf, Weights weights) {
+        this.weights = weights;
         this.rows = rows;
         this.plan = plan;
         this.numFeatures = numFeatures;
@@ -47,23 +53,54 @@ final class DatasetSource implements BlockSource {
      * @param numFeatures the feature count every row must have, or 0 for "as the first row"
      * @param lines       how to find a bad record's line in its file (CSV, LibSVM), or null to count rows
      * @param separator   the CSV separator, to count a malformed record's columns
+     * @param weightCol   the numeric sample-weight column (never a feature), or null
      */
     static DatasetSource of(Dataset<Row> df, String featuresCol, List<String> featureCols, String labelCol,
-            int numFeatures, boolean parseText, String description, TextRecordLines lines, char separator) {
+            String weightCol, int numFeatures, boolean parseText, String description, TextRecordLines lines,
+            char separator) {
         Dataset<Row> withFile = df.withColumn(FILE_COLUMN, functions.input_file_name())
                 .withColumn(PART_COLUMN, functions.input_file_block_start());
         boolean malformed = Arrays.asList(df.columns()).contains(MALFORMED_COLUMN);
         ColumnPlan plan = ColumnPlan.resolve(withFile.schema(), emptyToNull(featuresCol),
                 featureCols == null ? List.of() : featureCols,
                 labelCol == null || labelCol.isBlank() ? DataSpec.DEFAULT_LABEL_COL : labelCol,
-                parseText, Set.of(FILE_COLUMN, PART_COLUMN, MALFORMED_COLUMN), description);
-        Column[] selected = Stream.concat(plan.columns().stream(),
-                (malformed ? Stream.of(FILE_COLUMN, PART_COLUMN, MALFORMED_COLUMN) : Stream.of(FILE_COLUMN, PART_COLUMN)))
+                parseText, weightCol == null ? Set.of(FILE_COLUMN, PART_COLUMN, MALFORMED_COLUMN)
+                        : Set.of(FILE_COLUMN, PART_COLUMN, MALFORMED_COLUMN, weightCol), description);
+        List<String> own = malformed ? List.of(FILE_COLUMN, PART_COLUMN, MALFORMED_COLUMN)
+                : List.of(FILE_COLUMN, PART_COLUMN);
+        Weights weights = null;
+        if (weightCol != null) {
+            requireNumeric(withFile.schema(), weightCol, parseText, description);
+            weights = new Weights(weightCol, plan.columns().size() + own.size());
+        }
+        Column[] selected = Stream.concat(Stream.concat(plan.columns().stream(), own.stream()),
+                weightCol == null ? Stream.<String>empty() : Stream.of(weightCol))
                 .map(DatasetSource::column).toArray(Column[]::new);
         CsvColumns csv = malformed ? new CsvColumns(Arrays.stream(df.columns())
                 .filter(c -> !c.equals(MALFORMED_COLUMN) && !c.equals(NO_LABEL_COLUMN)).toList(), separator) : null;
         return new DatasetSource(withFile.select(selected).toJavaRDD(), plan, numFeatures, description, lines, csv,
-                df.sparkSession().sparkContext().hadoopConfiguration());
+                df.sparkSession().sparkContext().hadoopConfiguration(), weights);
+    }
+
+    /** The weight column must exist and hold numbers (or text to parse, for CSV). */
+    private static void requireNumeric(org.apache.spark.sql.types.StructType schema, String column, boolean parseText,
+            String description) {
+        if (!Arrays.asList(schema.fieldNames()).contains(column)) {
+            throw new DataValidationException("No weight column '" + column + "' in " + description
+                    + "; available columns: " + Arrays.stream(schema.fieldNames()).filter(c -> !c.startsWith("__"))
+                    .toList());
+        }
+        org.apache.spark.sql.types.DataType type = schema.apply(column).dataType();
+        if (!(type instanceof org.apache.spark.sql.types.NumericType
+                || parseText && type instanceof org.apache.spark.sql.types.StringType)) {
+            throw new DataValidationException("Weight column '" + column + "' of " + description + " must be numeric; "
+                    + "got " + type.simpleString());
+        }
+    }
+
+    @Override
+    public boolean weighted() {
+        return weights != null;
     }
 
     private static String emptyToNull(String s) {
@@ -85,8 +122,10 @@ final class DatasetSource implements BlockSource {
         ColumnPlan p = plan;
         int expected = numFeatures;
         CsvColumns c = csv;
+        int weightAt = weights == null ? -1 : weights.index();
+        String weightCol = weights == null ? null : weights.column();
         return rows.mapPartitionsWithIndex((partition, it) -> new BlockIterator(
-                new DatasetRowCursor(p, c, partition, it), blockRows, expected, 0), true);
+                new DatasetRowCursor(p, c, weightAt, weightCol, partition, it), blockRows, expected, 0), true);
     }
 
     /** Line of a text file, else row of the file (counting the rows of its earlier parts), else global row. */

@@ -1,6 +1,7 @@
 package org.sparkadadelta.spark.data;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * A block of consecutive training rows as dense float arrays: what executors cache and compute on.
@@ -18,6 +19,7 @@ public final class DenseBlock implements Serializable {
     private final int cols;
     private final float[] features;
     private final float[] labels;
+    private final float[] weights;
 
     /**
      * @param firstRow global index of this block's first row
@@ -27,10 +29,20 @@ public final class DenseBlock implements Serializable {
      * @param labels   one label per row (a class index for classifiers, a target value for regression)
      */
     public DenseBlock(long firstRow, int rows, int cols, float[] features, float[] labels) {
+        this(firstRow, rows, cols, features, labels, null);
+    }
+
+    /** As the five-argument constructor, with one sample weight per row ({@code weights}), or null for none. */
+    public DenseBlock(long firstRow, int rows, int cols, float[] features, float[] labels, float[] weights) {
         if (features.length != (long) rows * cols || labels.length != rows) {
             throw new IllegalArgumentException("Block of " + rows + "x" + cols + " needs " + ((long) rows * cols)
                     + " features and " + rows + " labels; got " + features.length + " and " + labels.length);
         }
+        if (weights != null && weights.length != rows) {
+            throw new IllegalArgumentException("Block of " + rows + " rows needs " + rows + " sample weights; got "
+                    + weights.length);
+        }
+        this.weights = weights;
         this.firstRow = firstRow;
         this.rows = rows;
         this.cols = cols;
@@ -60,8 +72,19 @@ public final class DenseBlock implements Serializable {
         return labels;
     }
 
+    /** Sample weights (Keras's {@code sample_weight}), or null when the data has none; shared: do not modify. */
+    public float[] weights() {
+        return weights;
+    }
+
+    /** Rows {@code [from, to)} of this block (block-local indices), keeping their global numbers. */
+    public DenseBlock slice(int from, int to) {
+        return new DenseBlock(firstRow + from, to - from, cols, Arrays.copyOfRange(features, from * cols, to * cols),
+                Arrays.copyOfRange(labels, from, to), weights == null ? null : Arrays.copyOfRange(weights, from, to));
+    }
+
     /** The same rows renumbered to start at {@code newFirstRow}. */
     public DenseBlock withFirstRow(long newFirstRow) {
-        return new DenseBlock(newFirstRow, rows, cols, features, labels);
+        return new DenseBlock(newFirstRow, rows, cols, features, labels, weights);
     }
 }

@@ -113,7 +113,7 @@ final class Materializer {
         }
 
         TrainingData data(JavaRDD<DenseBlock> blocks, BlockSource source) {
-            return new TrainingData(blocks, rows(), cols, labels, checksum, source.description());
+            return new TrainingData(blocks, rows(), cols, labels, checksum, source.description(), source.weighted());
         }
     }
 }

@@ -17,6 +17,16 @@ interface RowCursor {
     /** The current row's label. */
     float label();
 
+    /** Whether rows carry a sample weight (a weight column). */
+    default boolean weighted() {
+        return false;
+    }
+
+    /** The current row's sample weight (1 without a weight column). */
+    default float weight() {
+        return 1f;
+    }
+
     /** How messages name feature {@code index}, e.g. {@code 'x2'} or {@code 3 of 'features'}. */
     String featureName(int index);
 

@@ -52,11 +52,7 @@ final class RowRangeRepartition {
     }
 
     private static DenseBlock slice(DenseBlock b, long start, long stop) {
-        int from = (int) (start - b.firstRow());
-        int to = (int) (stop - b.firstRow());
-        return new DenseBlock(start, to - from, b.cols(),
-                Arrays.copyOfRange(b.features(), from * b.cols(), to * b.cols()),
-                Arrays.copyOfRange(b.labels(), from, to));
+        return b.slice((int) (start - b.firstRow()), (int) (stop - b.firstRow()));
     }
 
     /** Sends a piece to the range holding its first row. */
@@ -140,6 +136,16 @@ final class RowRangeRepartition {
         @Override
         public float label() {
             return piece.labels()[row];
+        }
+
+        @Override
+        public boolean weighted() {
+            return piece.weights() != null;
+        }
+
+        @Override
+        public float weight() {
+            return piece.weights()[row];
         }
 
         @Override

@@ -11,7 +11,14 @@ import org.apache.spark.api.java.JavaRDD;
  * @param labels      label range, for checking against the model
  * @param checksum    {@link DataChecksum} of the rows in order, so a resumed run can check it has the same data
  * @param source      a human-readable description of where the data came from (for messages and manifests)
+ * @param weighted    whether the blocks carry sample weights (a weight column)
  */
 public record TrainingData(JavaRDD<DenseBlock> blocks, long rows, int numFeatures, LabelSummary labels,
-        long checksum, String source) {
+        long checksum, String source, boolean weighted) {
+
+    /** Data without sample weights. */
+    public TrainingData(JavaRDD<DenseBlock> blocks, long rows, int numFeatures, LabelSummary labels, long checksum,
+            String source) {
+        this(blocks, rows, numFeatures, labels, checksum, source, false);
+    }
 }

@@ -1,6 +1,7 @@
 package org.sparkadadelta.spark.ml;
 
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.ParamMap;
@@ -14,9 +15,12 @@ import org.apache.spark.sql.types.StructType;
 import org.sparkadadelta.optim.Optimizer;
 import org.sparkadadelta.optim.config.KerasJson;
 import org.sparkadadelta.optim.config.OptimizerSerialization;
+import org.sparkadadelta.spark.callbacks.Callback;
+import org.sparkadadelta.spark.callbacks.CallbackConfig;
 import org.sparkadadelta.spark.data.DataLoader;
 import org.sparkadadelta.spark.data.LabelSummary;
 import org.sparkadadelta.spark.data.TrainingData;
+import org.sparkadadelta.spark.data.ValidationSplit;
 import org.sparkadadelta.spark.model.ModelSpec;
 import org.sparkadadelta.spark.model.ModelType;
 import org.sparkadadelta.spark.output.OptimizerState;
@@ -123,6 +127,19 @@ public final class KerasAdadeltaEstimator extends Estimator<KerasAdadeltaModel>
         return with(blockRows(), value);
     }
 
+    /**
+     * Keras callbacks in Keras's serialized form, a JSON list, e.g.
+     * {@code [{"class_name": "EarlyStopping", "config": {"monitor": "val_loss", "patience": 3}}]}.
+     */
+    public KerasAdadeltaEstimator setCallbacks(String kerasJsonList) {
+        return with(callbacks(), kerasJsonList);
+    }
+
+    /** Keras's {@code validation_split}: the last rows held out for validation (0: none). */
+    public KerasAdadeltaEstimator setValidationSplit(double value) {
+        return with(validationSplit(), value);
+    }
+
     private <T> KerasAdadeltaEstimator with(org.apache.spark.ml.param.Param<T> param, T value) {
         set(param, value);
         return this;
@@ -141,13 +158,18 @@ public final class KerasAdadeltaEstimator extends Estimator<KerasAdadeltaModel>
         List<String> featureCols = Schemas.featureColumns(dataset.schema(), this, true);
         Optimizer optimizer = newOptimizer();
         Dataset<Row> df = dataset.toDF();
-        TrainingData data = DataLoader.fromDataset(df, featureCols.isEmpty() ? getFeaturesCol() : null, featureCols,
+        List<Callback> callbacks = newCallbacks();
+        TrainingData all = DataLoader.fromDataset(df, featureCols.isEmpty() ? getFeaturesCol() : null, featureCols,
                 getLabelCol(), getNumPartitions(), getBlockRows(), "the DataFrame given to " + uid);
+        ValidationSplit split = getValidationSplit() > 0 ? ValidationSplit.of(all, getValidationSplit()) : null;
+        TrainingData data = split == null ? all : split.train();
         try {
             ModelType type = ModelType.parse(getModelType());
             ModelSpec spec = new ModelSpec(type, type.takesHidden() ? getHidden() : null, classes(data.labels()));
-            TrainingResult r = new Trainer(JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext()),
-                    spec.build(data.numFeatures()), optimizer, trainingOptions()).fit(data, null);
+            Trainer trainer = new Trainer(JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext()),
+                    spec.build(data.numFeatures()), optimizer, trainingOptions());
+            callbacks.forEach(trainer::addCallback);
+            TrainingResult r = trainer.fit(data, split == null ? null : split.validation());
             TrainedModel trained = new TrainedModel(uid, spec, data.numFeatures(), r.weights(),
                     OptimizerState.of(r.optimizer()), r.metrics());
             KerasAdadeltaModel model = copyValues(new KerasAdadeltaModel(uid, trained, r.history()), ParamMap.empty());
@@ -157,6 +179,23 @@ public final class KerasAdadeltaEstimator extends Estimator<KerasAdadeltaModel>
             return model.setParent(this);
         } finally {
             data.blocks().unpersist(false);
+            if (split != null) {
+                split.validation().blocks().unpersist(false);
+            }
+        }
+    }
+
+    private List<Callback> newCallbacks() {
+        try {
+            List<Callback> out = new java.util.ArrayList<>();
+            for (Object c : new com.fasterxml.jackson.databind.ObjectMapper().readValue(getCallbacks(), List.class)) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> config = (Map<String, Object>) c;
+                out.add(CallbackConfig.deserialize(config, Map.of()));
+            }
+            return out;
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            throw new IllegalArgumentException("Param callbacks of " + uid + ": " + e.getMessage(), e);
         }
     }
 

@@ -13,8 +13,8 @@ import org.apache.spark.sql.types.StructType;
 import org.sparkadadelta.optim.config.KerasJson;
 import org.sparkadadelta.spark.model.ModelSpec;
 import org.sparkadadelta.spark.model.Network;
+import org.sparkadadelta.spark.history.History;
 import org.sparkadadelta.spark.scoring.TrainedModel;
-import org.sparkadadelta.spark.train.History;
 
 /**
  * A network trained by {@link KerasAdadeltaEstimator}, or loaded from a job's output directory. {@link #transform}

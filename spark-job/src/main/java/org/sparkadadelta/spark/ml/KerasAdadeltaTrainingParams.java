@@ -2,6 +2,7 @@ package org.sparkadadelta.spark.ml;
 
 import java.io.Serializable;
 import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
@@ -68,6 +69,22 @@ public interface KerasAdadeltaTrainingParams extends Params {
 
     default IntParam numPartitions() {
         return training().numPartitions;
+    }
+
+    default Param<String> callbacks() {
+        return training().callbacks;
+    }
+
+    default DoubleParam validationSplit() {
+        return training().validationSplit;
+    }
+
+    default String getCallbacks() {
+        return getOrDefault(callbacks());
+    }
+
+    default double getValidationSplit() {
+        return (Double) getOrDefault(validationSplit());
     }
 
     default IntParam blockRows() {
@@ -144,6 +161,8 @@ public interface KerasAdadeltaTrainingParams extends Params {
         final Param<String> optimizer;
         final IntParam numPartitions;
         final IntParam blockRows;
+        final Param<String> callbacks;
+        final DoubleParam validationSplit;
 
         Training(Params owner) {
             TrainingOptions d = TrainingOptions.DEFAULTS;
@@ -168,6 +187,13 @@ public interface KerasAdadeltaTrainingParams extends Params {
             numPartitions = new IntParam(owner, "numPartitions", "partitions of the cached training data "
                     + "(0: keep the input's)", ParamValidators.gtEq(0));
             blockRows = new IntParam(owner, "blockRows", "rows per cached block", ParamValidators.gt(0));
+            callbacks = new Param<>(owner, "callbacks", "Keras callbacks as Keras serializes them, a JSON list of "
+                    + "{\"class_name\": ..., \"config\": {...}}: EarlyStopping, ReduceLROnPlateau, TerminateOnNaN, "
+                    + "CSVLogger", Validators.jsonObjectList());
+            validationSplit = new DoubleParam(owner, "validationSplit", "the fraction of the last rows held out for "
+                    + "validation, as Keras's validation_split", ParamValidators.inRange(0, 1, true, false));
+            owner.setDefault(callbacks, "[]");
+            owner.setDefault(validationSplit, 0.0);
             owner.setDefault(modelType, ModelType.MLP.configName());
             owner.setDefault(hidden, new int[] {64});
             owner.setDefault(numClasses, 0);

@@ -17,7 +17,7 @@ import org.sparkadadelta.spark.output.OutputDirectory;
 import org.sparkadadelta.spark.output.RunOutputs;
 import org.sparkadadelta.spark.output.RunResult;
 import org.sparkadadelta.spark.scoring.TrainedModel;
-import org.sparkadadelta.spark.train.History;
+import org.sparkadadelta.spark.history.History;
 
 /**
  * Saving and loading {@link KerasAdadeltaModel} in the job's output format: the directory holds what a training

@@ -37,6 +37,20 @@ final class Validators {
         return of(widths -> Arrays.stream(widths).allMatch(w -> w > 0));
     }
 
+    /** A JSON list of objects (the full check, building each callback, happens in fit). */
+    static Function1<String, Object> jsonObjectList() {
+        return of(json -> {
+            try {
+                com.fasterxml.jackson.databind.JsonNode list = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(json);
+                return list.isArray() && java.util.stream.StreamSupport.stream(list.spliterator(), false)
+                        .allMatch(com.fasterxml.jackson.databind.JsonNode::isObject);
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+    }
+
     /** A JSON object naming a class (the full check, building the optimizer, happens in fit). */
     static Function1<String, Object> kerasObjectJson() {
         return of(json -> KerasJson.parse(json).get("class_name") instanceof String);

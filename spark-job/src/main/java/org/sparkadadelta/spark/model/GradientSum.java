@@ -3,8 +3,8 @@ package org.sparkadadelta.spark.model;
 import java.io.Serializable;
 
 /**
- * Sums what executors compute over their rows: the gradient of the summed loss, the loss, the metric terms
- * and the row count. A Spark aggregator in the {@code add}/{@code merge} style: the gradient buffer is
+ * Sums what executors compute over their rows: the gradient of the summed loss, the loss, the metric terms,
+ * the row count and the summed sample weights. A Spark aggregator in the {@code add}/{@code merge} style: the gradient buffer is
  * allocated on first use, so the zero value shipped with every task is a few bytes, not a d-sized array.
  * The gradient sum is float32, as the matrix products produce it (a double copy would double every task
  * result sent to the driver); loss and metric sums are double. The driver divides by the count once.
@@ -16,6 +16,7 @@ public final class GradientSum implements Serializable {
     private long count;
     private double lossSum;
     private double metricSum;
+    private double weightSum;
 
     /** The gradient accumulator, allocated on first use. */
     float[] gradientBuffer(int size) {
@@ -25,8 +26,9 @@ public final class GradientSum implements Serializable {
         return gradient;
     }
 
-    void addBatch(long rows, double loss, double metric) {
+    void addBatch(long rows, double weights, double loss, double metric) {
         count += rows;
+        weightSum += weights;
         lossSum += loss;
         metricSum += metric;
     }
@@ -45,6 +47,7 @@ public final class GradientSum implements Serializable {
         count += other.count;
         lossSum += other.lossSum;
         metricSum += other.metricSum;
+        weightSum += other.weightSum;
         return this;
     }
 
@@ -71,12 +74,20 @@ public final class GradientSum implements Serializable {
         return mean;
     }
 
+    /** The summed sample weights of the rows (the row count without weights). */
+    public double weightSum() {
+        return weightSum;
+    }
+
     public double meanLoss() {
         return lossSum / count;
     }
 
-    /** Accuracy (fraction correct) for classifiers; RMSE for regression, given the loss's metric. */
+    /**
+     * Accuracy (fraction correct) for classifiers; RMSE for regression, given the loss's metric. Sample-weighted
+     * as Keras's metrics are: divided by the summed weights (the row count without weights).
+     */
     public double metric(Loss loss) {
-        return "rmse".equals(loss.metric()) ? Math.sqrt(metricSum / count) : metricSum / count;
+        return "rmse".equals(loss.metric()) ? Math.sqrt(metricSum / weightSum) : metricSum / weightSum;
     }
 }

@@ -13,10 +13,10 @@ public enum Loss {
     /** Linear output, {@code mean_squared_error}: {@code (z - y)^2}; d/dz = {@code 2 (z - y)}. */
     MEAN_SQUARED_ERROR("mean_squared_error", "rmse") {
         @Override
-        Result evaluate(INDArray logits, INDArray labels) {
+        Result evaluate(INDArray logits, INDArray labels, INDArray weights) {
             INDArray diff = logits.sub(labels.reshape(labels.length(), 1));
-            double squares = diff.mul(diff).sum(1).sumNumber().doubleValue();
-            return new Result(squares, diff.mul(2), squares);
+            double squares = weighted(diff.mul(diff).sum(1), weights).sumNumber().doubleValue();
+            return new Result(squares, weighted(diff.mul(2), weights), squares);
         }
 
         @Override
@@ -29,14 +29,14 @@ public enum Loss {
      */
     BINARY_CROSSENTROPY("binary_crossentropy", "accuracy") {
         @Override
-        Result evaluate(INDArray logits, INDArray labels) {
+        Result evaluate(INDArray logits, INDArray labels, INDArray weights) {
             INDArray y = labels.reshape(labels.length(), 1);
             INDArray loss = Transforms.relu(logits, true).sub(logits.mul(y))
                     .add(Transforms.log(Transforms.exp(Transforms.abs(logits, true).neg(), false).add(1), false));
             INDArray p = Transforms.sigmoid(logits, true);
             INDArray correct = p.gte(0.5).castTo(y.dataType()).eq(y).castTo(y.dataType());
-            return new Result(loss.sum(1).sumNumber().doubleValue(), p.sub(y),
-                    correct.sum(1).sumNumber().doubleValue());
+            return new Result(weighted(loss.sum(1), weights).sumNumber().doubleValue(), weighted(p.sub(y), weights),
+                    weighted(correct.sum(1), weights).sumNumber().doubleValue());
         }
 
         @Override
@@ -50,19 +50,20 @@ public enum Loss {
      */
     SPARSE_CATEGORICAL_CROSSENTROPY("sparse_categorical_crossentropy", "accuracy") {
         @Override
-        Result evaluate(INDArray logits, INDArray labels) {
+        Result evaluate(INDArray logits, INDArray labels, INDArray weights) {
             int rows = (int) logits.rows();
             float[] y = new float[rows];
             for (int i = 0; i < rows; i++) {
                 y[i] = (float) labels.getDouble(i);
             }
-            return SoftmaxCrossEntropy.evaluateInPlace(logits.dup(), y, rows, Nd4j.create(logits.dataType(), rows),
-                    Nd4j.create(logits.dataType(), rows));
+            return SoftmaxCrossEntropy.evaluateInPlace(logits.dup(), y, weights, rows,
+                    Nd4j.create(logits.dataType(), rows), Nd4j.create(logits.dataType(), rows));
         }
 
         @Override
-        Result evaluateInPlace(INDArray logits, float[] labels, int rows, PassBuffers buffers) {
-            return SoftmaxCrossEntropy.evaluateInPlace(logits, labels, rows, buffers.rowsA(rows), buffers.rowsB(rows));
+        Result evaluateInPlace(INDArray logits, float[] labels, float[] weights, int rows, PassBuffers buffers) {
+            return SoftmaxCrossEntropy.evaluateInPlace(logits, labels, columnOf(weights, rows, logits), rows,
+                    buffers.rowsA(rows), buffers.rowsB(rows));
         }
 
         @Override
@@ -97,7 +98,12 @@ public enum Loss {
     record Result(double lossSum, INDArray gradient, double metricSum) {
     }
 
-    abstract Result evaluate(INDArray logits, INDArray labels);
+    /**
+     * @param weights Keras's sample weights as a [rows, 1] column, or null for none: each row's loss, metric
+     *                term and gradient is multiplied by its weight (the caller still divides by the row count,
+     *                as Keras's {@code sum_over_batch_size} does)
+     */
+    abstract Result evaluate(INDArray logits, INDArray labels, INDArray weights);
 
     /**
      * Applies the output activation (linear, sigmoid or softmax) to {@code rows} rows of logits in place, in the
@@ -107,9 +113,21 @@ public enum Loss {
 
     /**
      * As {@link #evaluate}, free to overwrite {@code logits} (this pass's buffer) and to use the pass's
-     * per-row buffers; {@code labels} holds at least {@code rows} labels.
+     * per-row buffers; {@code labels} (and {@code weights}, or null) hold at least {@code rows} values.
      */
-    Result evaluateInPlace(INDArray logits, float[] labels, int rows, PassBuffers buffers) {
-        return evaluate(logits, Nd4j.createFromArray(labels).castTo(logits.dataType()));
+    Result evaluateInPlace(INDArray logits, float[] labels, float[] weights, int rows, PassBuffers buffers) {
+        return evaluate(logits, Nd4j.createFromArray(labels).castTo(logits.dataType()),
+                columnOf(weights, rows, logits));
+    }
+
+    /** Per-row values times the weights column, in place; unchanged without weights. */
+    static INDArray weighted(INDArray perRow, INDArray weights) {
+        return weights == null ? perRow : perRow.muliColumnVector(weights);
+    }
+
+    /** The first {@code rows} weights as a [rows, 1] column of the logits' type, or null. */
+    private static INDArray columnOf(float[] weights, int rows, INDArray logits) {
+        return weights == null ? null : Nd4j.createFromArray(java.util.Arrays.copyOf(weights, rows))
+                .castTo(logits.dataType()).reshape(rows, 1);
     }
 }

@@ -209,23 +209,34 @@ public final class Network implements Serializable {
 
     public void accumulate(Weights weights, float[] features, float[] labels, int rows, float lossScale,
             GradientSum sum) {
-        accumulate(weights.tensors, features, labels, rows, lossScale, sum, DataType.FLOAT);
+        accumulate(weights, features, labels, null, rows, lossScale, sum);
+    }
+
+    /**
+     * As {@link #accumulate(Weights, float[], float[], int, float, GradientSum)} with Keras's sample weights
+     * ({@code rowWeights}, or null for none): each row's loss, metric term and gradient count
+     * {@code rowWeights[i]} times, while the driver still divides by the row count
+     * ({@code sum_over_batch_size}).
+     */
+    public void accumulate(Weights weights, float[] features, float[] labels, float[] rowWeights, int rows,
+            float lossScale, GradientSum sum) {
+        accumulate(weights.tensors, features, labels, rowWeights, rows, lossScale, sum, DataType.FLOAT);
     }
 
     /** As {@link #accumulate(float[], float[], float[], int, float, GradientSum)}, computing in {@code type}. */
     public void accumulate(float[] params, float[] features, float[] labels, int rows, float lossScale,
             GradientSum sum, DataType type) {
-        accumulate(unflatten(params, type), features, labels, rows, lossScale, sum, type);
+        accumulate(unflatten(params, type), features, labels, null, rows, lossScale, sum, type);
     }
 
-    private void accumulate(List<INDArray> weights, float[] features, float[] labels, int rows, float lossScale,
-            GradientSum sum, DataType type) {
+    private void accumulate(List<INDArray> weights, float[] features, float[] labels, float[] rowWeights, int rows,
+            float lossScale, GradientSum sum, DataType type) {
         if (rows == 0) {
             return;
         }
         PassBuffers buffers = PassBuffers.forThread(layers, type, rows);
         Forward f = forward(weights, buffers, features, rows);
-        Loss.Result r = loss.evaluateInPlace(f.logits(), labels, rows, buffers);
+        Loss.Result r = loss.evaluateInPlace(f.logits(), labels, rowWeights, rows, buffers);
 
         // Backward: d(lossScale * sum of losses)/d(params), layer by layer from the output. As in Keras's
         // backprop of scale_loss(loss), the scale enters once, in the seed at the output (in the seed's
@@ -251,18 +262,36 @@ public final class Network implements Serializable {
                 delta = upstream;
             }
         }
-        sum.addBatch(rows, r.lossSum(), r.metricSum());
+        sum.addBatch(rows, weightSum(rowWeights, rows), r.lossSum(), r.metricSum());
     }
 
     /** Loss and metric of {@code rows} rows, without gradients (validation and test evaluation). */
     public void evaluate(Weights weights, float[] features, float[] labels, int rows, GradientSum sum) {
+        evaluate(weights, features, labels, null, rows, sum);
+    }
+
+    /** As {@link #evaluate(Weights, float[], float[], int, GradientSum)}, with sample weights (or null). */
+    public void evaluate(Weights weights, float[] features, float[] labels, float[] rowWeights, int rows,
+            GradientSum sum) {
         if (rows == 0) {
             return;
         }
         PassBuffers buffers = PassBuffers.forThread(layers, DataType.FLOAT, rows);
         Forward f = forward(weights.tensors, buffers, features, rows);
-        Loss.Result r = loss.evaluateInPlace(f.logits(), labels, rows, buffers);
-        sum.addBatch(rows, r.lossSum(), r.metricSum());
+        Loss.Result r = loss.evaluateInPlace(f.logits(), labels, rowWeights, rows, buffers);
+        sum.addBatch(rows, weightSum(rowWeights, rows), r.lossSum(), r.metricSum());
+    }
+
+    /** The rows' summed sample weights: the row count without weights. */
+    private static double weightSum(float[] rowWeights, int rows) {
+        if (rowWeights == null) {
+            return rows;
+        }
+        double total = 0;
+        for (int i = 0; i < rows; i++) {
+            total += rowWeights[i];
+        }
+        return total;
     }
 
     /**

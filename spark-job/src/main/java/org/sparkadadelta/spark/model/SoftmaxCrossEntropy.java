@@ -21,10 +21,12 @@ final class SoftmaxCrossEntropy {
 
     /**
      * @param logits [rows, classes], C order at offset 0; overwritten by the gradient
+     * @param weights sample weights as a [rows, 1] column, or null: weighted loss, accuracy and gradient rows
      * @param rowsA  a [rows] vector at offset 0 (scratch)
      * @param rowsB  a [rows] vector at offset 0 (scratch)
      */
-    static Loss.Result evaluateInPlace(INDArray logits, float[] labels, int rows, INDArray rowsA, INDArray rowsB) {
+    static Loss.Result evaluateInPlace(INDArray logits, float[] labels, INDArray weights, int rows, INDArray rowsA,
+            INDArray rowsB) {
         long classes = logits.columns();
         INDArray argmax = Nd4j.argMax(logits, 1); // of the logits as given: ties resolved as ever
         shiftByRowMax(logits, rows, rowsA);
@@ -36,13 +38,15 @@ final class SoftmaxCrossEntropy {
             int label = (int) labels[i];
             picked.put(i, z.getDouble(i * classes + label));
             if (best.getLong(i) == label) {
-                correct++;
+                correct += weights == null ? 1 : weights.getDouble(i);
             }
         }
         INDArray sumExp = rowsA;
         normalizeExp(logits, rows, sumExp); // softmax
         Nd4j.getExecutioner().exec(new Log(sumExp)); // in place: logsumexp of the shifted logits
-        double lossSum = sumExp.subi(rowsB).sumNumber().doubleValue();
+        INDArray rowLosses = sumExp.subi(rowsB);
+        double lossSum = (weights == null ? rowLosses : rowLosses.reshape(rows, 1).muli(weights)).sumNumber()
+                .doubleValue();
         boolean single = logits.dataType() == DataType.FLOAT;
         for (int i = 0; i < rows; i++) {
             long at = i * classes + (int) labels[i];
@@ -52,7 +56,7 @@ final class SoftmaxCrossEntropy {
                 z.put(at, z.getDouble(at) - 1.0);
             }
         }
-        return new Loss.Result(lossSum, logits, correct);
+        return new Loss.Result(lossSum, Loss.weighted(logits, weights), correct);
     }
 
     /**

@@ -22,16 +22,16 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.sparkadadelta.spark.train.EpochRecord;
-import org.sparkadadelta.spark.train.History;
-import org.sparkadadelta.spark.train.StepRecord;
+import org.sparkadadelta.spark.history.EpochRecord;
+import org.sparkadadelta.spark.history.History;
+import org.sparkadadelta.spark.history.StepRecord;
 
 /**
  * PNG plots of a run (900x500), x axis in epochs completed:
  * <ul>
  *   <li>{@code loss.png}: each step's batch loss (light line, at {@code epoch + (step_in_epoch + 1) /
  *       steps_in_epoch}) with each epoch's training and validation loss (markers, at {@code epoch + 1});</li>
- *   <li>{@code metric.png}: the validation metric (accuracy or RMSE) per epoch.</li>
+ *   <li>{@code metric.png}: the training and validation metric (accuracy or RMSE) per epoch.</li>
  * </ul>
  * A plot with nothing to draw (no finite values, e.g. no validation data) is not written. The loss axis is
  * logarithmic when the losses span more than two decades.
@@ -95,7 +95,7 @@ public final class Plots {
         XYSeries train = new XYSeries("training loss (epoch)");
         XYSeries validation = new XYSeries("validation loss");
         for (EpochRecord e : history.epochs()) {
-            addFinite(train, e.epoch() + 1, e.trainLoss());
+            addFinite(train, e.epoch() + 1, e.loss());
             addFinite(validation, e.epoch() + 1, e.validationLoss());
         }
         XYSeriesCollection epochs = nonEmpty(train, validation);
@@ -111,21 +111,29 @@ public final class Plots {
         return Optional.of(chart(runName + " \u2014 loss", plot));
     }
 
-    /** The validation metric per epoch, or empty without validation data. */
+    /** The training and validation metric per epoch, or empty if neither has a finite value. */
     public static Optional<JFreeChart> metricChart(History history, String runName) {
         List<EpochRecord> epochs = history.epochs();
         String metric = epochs.isEmpty() ? "metric" : displayName(epochs.get(0).metricName());
-        XYSeries values = new XYSeries("validation " + metric);
+        XYSeries train = new XYSeries("training " + metric);
+        XYSeries validation = new XYSeries("validation " + metric);
         for (EpochRecord e : epochs) {
-            addFinite(values, e.epoch() + 1, e.validationMetric());
+            addFinite(train, e.epoch() + 1, e.metric());
+            addFinite(validation, e.epoch() + 1, e.validationMetric());
         }
-        if (values.isEmpty()) {
+        XYSeriesCollection values = nonEmpty(train, validation);
+        if (values.getSeriesCount() == 0) {
             return Optional.empty();
         }
-        XYPlot plot = new XYPlot(new XYSeriesCollection(values), epochAxis(history),
-                linearAxis("validation " + metric, Math.max(Math.abs(values.getMinY()), Math.abs(values.getMaxY()))),
-                lineRenderer(true, METRIC_COLOR));
-        return Optional.of(chart(runName + " \u2014 validation " + metric, plot));
+        double extent = 0;
+        for (XYSeries series : List.of(train, validation)) {
+            if (!series.isEmpty()) {
+                extent = Math.max(extent, Math.max(Math.abs(series.getMinY()), Math.abs(series.getMaxY())));
+            }
+        }
+        XYPlot plot = new XYPlot(values, epochAxis(history), linearAxis(metric, extent),
+                lineRenderer(true, train.isEmpty() ? METRIC_COLOR : TRAIN_COLOR, METRIC_COLOR));
+        return Optional.of(chart(runName + " \u2014 " + metric, plot));
     }
 
     static String displayName(String metric) {

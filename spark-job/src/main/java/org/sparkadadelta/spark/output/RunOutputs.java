@@ -45,7 +45,7 @@ public final class RunOutputs {
 
     private static void writeFiles(OutputDirectory dir, RunResult run, Instant created) throws IOException {
         dir.write(WeightsFile.FILE_NAME, out -> WeightsFile.write(out, run.layout(), run.weights()));
-        dir.write(HistoryCsv.STEPS_FILE, out -> HistoryCsv.writeSteps(run.history().steps(), out));
+        dir.write(HistoryCsv.STEPS_FILE, out -> HistoryCsv.writeSteps(run.history(), out));
         dir.write(HistoryCsv.EPOCHS_FILE, out -> HistoryCsv.writeEpochs(run.history().epochs(), out));
         dir.write(MetricsJson.FILE_NAME, out -> MetricsJson.write(run.metrics(), out));
         Plots.write(run.history(), run.runName(), dir);

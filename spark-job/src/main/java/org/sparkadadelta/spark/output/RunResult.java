@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.sparkadadelta.spark.keras.KerasModel;
 import org.sparkadadelta.spark.model.ParameterLayout;
-import org.sparkadadelta.spark.train.History;
+import org.sparkadadelta.spark.history.History;
 
 /**
  * Everything a finished run writes out. The maps are free-form JSON-able values (strings, numbers,

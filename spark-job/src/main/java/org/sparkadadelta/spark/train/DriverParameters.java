@@ -46,6 +46,14 @@ final class DriverParameters {
         return copy;
     }
 
+    /** Replaces the weights in place (the variables keep viewing them). */
+    void set(float[] weights) {
+        if (weights.length != layout.size()) {
+            throw new IllegalArgumentException("Expected " + layout.size() + " weights; got " + weights.length);
+        }
+        flat.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(weights, 0, layout.size());
+    }
+
     /** The current weights in place (no copy), for reading only; valid until the next step changes them. */
     FloatBuffer current() {
         return flat.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().asReadOnlyBuffer();

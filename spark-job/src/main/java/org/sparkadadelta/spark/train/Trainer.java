@@ -1,50 +1,41 @@
 package org.sparkadadelta.spark.train;
 
-import java.io.IOException;
-import java.io.Serializable;
-import java.io.UncheckedIOException;
+import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
+import org.sparkadadelta.optim.LearningRate;
 import org.sparkadadelta.optim.Optimizer;
-import org.sparkadadelta.spark.checkpoint.CheckpointState;
-import org.sparkadadelta.spark.checkpoint.CheckpointStore;
-import org.sparkadadelta.spark.checkpoint.SamplerParams;
-import org.sparkadadelta.spark.checkpoint.SetupFingerprint;
-import org.sparkadadelta.spark.data.DenseBlock;
+import org.sparkadadelta.spark.callbacks.Callback;
 import org.sparkadadelta.spark.data.TrainingData;
+import org.sparkadadelta.spark.history.EpochRecord;
+import org.sparkadadelta.spark.history.StepRecord;
 import org.sparkadadelta.spark.model.GradientSum;
 import org.sparkadadelta.spark.model.Network;
 
 /**
- * The distributed training loop. Each step: broadcast the weights (a float array), let every partition sum
- * the loss gradient of its rows in the step's mini-batch, combine the sums with one {@code treeAggregate},
- * and on the driver turn the sum into the batch mean and hand it to the Keras optimizer. The gradient is that
- * of the loss scaled by {@link Optimizer#lossScale()} (shipped in the task closure), as Keras's {@code fit()}
- * differentiates {@code optimizer.scale_loss(loss)}; losses are recorded unscaled. Ends with
- * {@code finalizeVariableValues}, as Keras's {@code fit()} does.
+ * The training loop, as Keras's {@code fit} runs it: epochs of steps, each step's gradient summed over the
+ * cluster by {@link DistributedGradient} and handed to the Keras optimizer on the driver, the validation pass
+ * at the end of each epoch, {@link Callback}s at Keras's hooks (which may stop training, set the weights or
+ * the learning rate), and {@code finalize_variable_values} at the end, also after an early stop. The
+ * gradient is that of the loss scaled by {@link Optimizer#lossScale()}, as Keras's {@code fit()}
+ * differentiates {@code optimizer.scale_loss(loss)}; losses are recorded unscaled.
  *
  * <p>With gradient accumulation the weights stay put between most micro-steps: the micro-steps up to the
  * next change of the weights or the loss scale ({@link UniformStretch}) share one Spark job, which returns
  * each micro-batch's sum, and the driver applies them one by one, exactly as a job per micro-step would.
  */
 public final class Trainer {
-    private static final long NOT_A_TRAINING_STEP = -1;
-
     private final JavaSparkContext spark;
     private final Network network;
     private final Optimizer optimizer;
     private final TrainingOptions options;
-    private final List<TrainingListener> listeners = new ArrayList<>();
-    private CheckpointStore checkpoints;
-    private long checkpointEvery;
-    private Map<String, Object> jobConfig = Map.of();
+    private final List<Callback> callbacks = new ArrayList<>();
+    private Map<Integer, Double> classWeight = Map.of();
+    private PrintStream console = System.out;
     private boolean oneJobPerStep;
     private Consumer<Optimizer> initialOptimizerState;
 
@@ -55,22 +46,24 @@ public final class Trainer {
         this.options = options;
     }
 
-    public Trainer addListener(TrainingListener listener) {
-        listeners.add(listener);
+    /** Adds a callback; callbacks run in the order they were added, as in Keras. */
+    public Trainer addCallback(Callback callback) {
+        callbacks.add(callback);
+        return this;
+    }
+
+    /** Where callbacks print their messages (standard output by default). */
+    public Trainer console(PrintStream out) {
+        this.console = out;
         return this;
     }
 
     /**
-     * Saves a checkpoint every {@code everySteps} optimizer steps and after the last one (before
-     * {@code finalizeVariableValues}), with {@code jobConfig} recorded alongside.
+     * Keras's {@code class_weight}: each training row's loss counts its class's weight (1.0 for classes not
+     * named); the validation data is not weighted by it. Not together with a sample-weight column, as in Keras.
      */
-    public Trainer checkpointTo(CheckpointStore store, long everySteps, Map<String, Object> jobConfig) {
-        if (everySteps < 1) {
-            throw new IllegalArgumentException("checkpoint interval must be >= 1 step; got " + everySteps);
-        }
-        this.checkpoints = store;
-        this.checkpointEvery = everySteps;
-        this.jobConfig = jobConfig;
+    public Trainer classWeight(Map<Integer, Double> weights) {
+        this.classWeight = Map.copyOf(weights);
         return this;
     }
 
@@ -104,275 +97,192 @@ public final class Trainer {
     }
 
     /**
-     * Continues a run from a checkpoint: its weights, every optimizer variable, and the position in the
+     * Continues a run from a saved state: its weights, every optimizer variable, and the position in the
      * seeded batch order, so that the rest of the run is bit-identical to an uninterrupted one. The
      * optimizer must be a fresh one built from the same Keras config (same name, hence the same paths).
      */
-    public TrainingResult resume(TrainingData train, TrainingData validation, CheckpointState state) {
-        return run(train, validation, state.weights(), state);
+    public TrainingResult resume(TrainingData train, TrainingData validation, ResumePoint from) {
+        return run(train, validation, from.weights(), from);
+    }
+
+    /**
+     * The loss and metric of {@code data} at {@code weights}, named {@code <prefix>_loss} and
+     * {@code <prefix>_<metric>}: the one place evaluation results get their names.
+     */
+    public Map<String, Object> evaluate(TrainingData data, float[] weights, String prefix) {
+        spark.setJobDescription("evaluate " + prefix);
+        try {
+            GradientSum sum = gradient(SampleWeights.OF_DATA).evaluate(data.blocks(), weights);
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put(prefix + "_loss", sum.meanLoss());
+            metrics.put(prefix + "_" + network.loss().metric(), sum.metric(network.loss()));
+            return metrics;
+        } finally {
+            spark.setJobDescription(null);
+        }
+    }
+
+    private DistributedGradient gradient(SampleWeights weights) {
+        return new DistributedGradient(spark, network, options.treeDepth(), weights);
     }
 
     private TrainingResult run(TrainingData train, TrainingData validation, float[] initialWeights,
-            CheckpointState resumeFrom) {
+            ResumePoint from) {
         ModelDataCheck.requireCompatible(network, train, "training data");
         if (validation != null) {
             ModelDataCheck.requireCompatible(network, validation, "validation data");
         }
+        DistributedGradient gradient = gradient(trainingWeights(train));
         DriverParameters params = new DriverParameters(network.layout(), initialWeights);
         BatchSampler sampler = new BatchSampler(train.rows(), options.batchSize(), options.shuffleSeed());
-        SamplerParams samplerParams = new SamplerParams(train.rows(), sampler.batchSize(), options.shuffleSeed());
-        SetupFingerprint fingerprint = RunFingerprint.of(optimizer, network, samplerParams, train);
-        long globalStep = 0;
-        int firstEpoch = 0;
-        long firstStep = 0;
-        History history = new History();
-        UniformStretch stretch = UniformStretch.of(optimizer);
-        long microBatchesPerJob = MicroBatchSums.maxMicroBatches(network.layout().size(),
-                train.blocks().getNumPartitions());
-        if (resumeFrom != null) {
-            resumeFrom.requireSameSetup(fingerprint);
+        RunState run = new RunState(network, optimizer, train, validation != null, sampler, options, params,
+                console, classWeight);
+        if (from != null) {
+            from.requireSameSetup(run);
             optimizer.build(params.variables());
-            resumeFrom.restoreInto(optimizer);
-            globalStep = resumeFrom.globalStep();
-            firstEpoch = resumeFrom.epoch();
-            firstStep = resumeFrom.stepInEpoch();
-            // Checkpoints from before histories were saved have none: the history starts at the checkpoint.
-            history = resumeFrom.history().orElseGet(History::new);
+            from.restoreInto(optimizer);
+            run.resumeAt(from);
         } else if (initialOptimizerState != null) {
             optimizer.build(params.variables());
             initialOptimizerState.accept(optimizer);
         }
-        listeners.forEach(l -> l.onStart(options.epochs(), sampler.stepsPerEpoch()));
         long start = System.nanoTime();
-        for (int epoch = firstEpoch; epoch < options.epochs(); epoch++) {
-            long epochStart = System.nanoTime();
-            EpochLoss epochLoss = epoch == firstEpoch ? EpochLoss.resumed(history, epoch, firstStep) : new EpochLoss();
-            int e = epoch;
-            listeners.forEach(l -> l.onEpochStart(e));
-            long step = epoch == firstEpoch ? firstStep : 0;
-            while (step < sampler.stepsPerEpoch()) {
-                long stepStart = System.nanoTime();
-                // Keras's scale_loss: the gradients are those of loss * scale (loss_scale_factor, or the LSO's
-                // dynamic scale, read now since the last step or a restore may have changed it); apply()
-                // divides them again, and skips the step if they overflowed. The loss stays unscaled.
-                float lossScale = (float) optimizer.lossScale();
-                float[] weights = params.snapshot();
-                // The micro-steps up to the next weight or scale change share one Spark job (UniformStretch),
-                // within the epoch, up to the next checkpoint, and as many as one job's results may carry.
-                long limit = Math.min(Math.min(sampler.stepsPerEpoch() - step, stepsToNextCheckpoint(globalStep)),
-                        microBatchesPerJob);
-                int count = oneJobPerStep ? 1 : (int) stretch.length(limit);
-                spark.setJobDescription(count == 1
-                        ? String.format("train epoch %d/%d step %d/%d", epoch + 1, options.epochs(), step + 1,
-                                sampler.stepsPerEpoch())
-                        : String.format("train epoch %d/%d steps %d-%d/%d", epoch + 1, options.epochs(), step + 1,
-                                step + count, sampler.stepsPerEpoch()));
-                GradientSum[] sums = count == 1
-                        ? new GradientSum[] {gradientOfStep(train.blocks(), weights, lossScale, sampler, epoch, step,
-                                globalStep)}
-                        : gradientsOfSteps(train.blocks(), weights, lossScale, sampler, epoch, step, count,
-                                globalStep);
-                for (int k = 0; k < count; k++) {
-                    GradientSum sum = sums[k];
-                    double loss = sum.meanLoss();
-                    // Divergence is judged on the unscaled loss: a scaled gradient that overflowed is a step a
-                    // LossScaleOptimizer skips (halving its scale), not divergence.
-                    if (!Double.isFinite(loss) && options.stopOnDivergence()) {
-                        throw new DivergenceException("Training diverged: the mean loss of epoch " + (epoch + 1)
-                                + " step " + (step + 1) + " is " + loss + ". Lower the learning rate, add clipping "
-                                + "(clipnorm/global_clipnorm), or set training.stop_on_divergence=false to continue "
-                                + "as Keras would.");
-                    }
-                    double lr = optimizer.learningRateValue();
-                    optimizer.apply(params.split(sum.meanGradient(network.layout().size())), params.variables());
-                    StepRecord record = new StepRecord(globalStep, epoch, (int) step, loss, lr, sum.count(),
-                            seconds(stepStart));
-                    globalStep++;
-                    step++;
-                    history.add(record);
-                    epochLoss.add(loss, sum.count());
-                    // An epoch's last step is checkpointed after its EpochRecord, which the checkpoint's history
-                    // needs.
-                    if (step < sampler.stepsPerEpoch() && checkpointDue(globalStep, false)) {
-                        saveCheckpoint(globalStep, epoch, step, params, samplerParams, fingerprint, history);
-                    }
-                    listeners.forEach(l -> l.onStep(record));
-                    // Gradients computed ahead hold only at the same weights and scale; a LossScaleOptimizer's
-                    // skipped step halves the scale: drop the rest, the next job starts from the new state.
-                    if (k + 1 < count && !UniformStretch.unchanged(weights, lossScale, params.current(),
-                            (float) optimizer.lossScale())) {
-                        break;
-                    }
-                    stepStart = System.nanoTime();
-                }
-            }
-            double validationLoss = Double.NaN;
-            double validationMetric = Double.NaN;
-            if (validation != null) {
-                spark.setJobDescription(String.format("validate epoch %d/%d", epoch + 1, options.epochs()));
-                GradientSum v = evaluate(validation.blocks(), params.snapshot());
-                validationLoss = v.meanLoss();
-                validationMetric = v.metric(network.loss());
-            }
-            EpochRecord record = new EpochRecord(epoch, epochLoss.mean(), validationLoss, validationMetric,
-                    network.loss().metric(), seconds(epochStart));
-            history.add(record);
-            if (checkpointDue(globalStep, epoch == options.epochs() - 1)) {
-                saveCheckpoint(globalStep, epoch + 1, 0, params, samplerParams, fingerprint, history);
-            }
-            listeners.forEach(l -> l.onEpoch(record));
+        callbacks.forEach(c -> c.onTrainBegin(run));
+        int firstEpoch = run.epoch();
+        long firstStep = run.stepInEpoch();
+        for (int epoch = firstEpoch; epoch < options.epochs() && !run.stopRequested(); epoch++) {
+            runEpoch(run, gradient, train, validation,
+                    epoch == firstEpoch ? EpochMeans.resumed(run.history(), epoch, firstStep, metricName())
+                            : new EpochMeans(metricName()), epoch);
         }
+        // As Keras's fit: EMA's finalize before on_train_end (where e.g. EarlyStopping restores weights).
         optimizer.finalizeVariableValues(params.variables());
+        callbacks.forEach(c -> c.onTrainEnd(run));
         float[] weights = params.snapshot();
         Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("steps", globalStep);
+        metrics.put("steps", run.globalStep());
         metrics.put("train_seconds", seconds(start));
-        if (!history.epochs().isEmpty()) {
-            metrics.put("final_train_loss", history.epochs().get(history.epochs().size() - 1).trainLoss());
+        List<EpochRecord> epochs = run.history().epochs();
+        if (!epochs.isEmpty()) {
+            metrics.put("final_train_loss", epochs.get(epochs.size() - 1).loss());
+            metrics.put("final_train_" + metricName(), epochs.get(epochs.size() - 1).metric());
         }
         if (validation != null) {
-            spark.setJobDescription("evaluate final weights");
-            GradientSum v = evaluate(validation.blocks(), weights);
-            metrics.put("validation_loss", v.meanLoss());
-            metrics.put("validation_" + network.loss().metric(), v.metric(network.loss()));
+            metrics.putAll(evaluate(validation, weights, "validation"));
+        }
+        return new TrainingResult(network, weights, run.history(), optimizer, metrics);
+    }
+
+    /** {@code class_weight}, refused beside the data's own weights as Keras refuses it beside sample_weight. */
+    private SampleWeights trainingWeights(TrainingData train) {
+        if (!classWeight.isEmpty() && train.weighted()) {
+            throw new IllegalArgumentException("You cannot `class_weight` and `sample_weight` at the same time: the "
+                    + "training data (" + train.source() + ") has a weight column");
+        }
+        if (!classWeight.isEmpty() && network.classes() == 0) {
+            throw new IllegalArgumentException("class_weight needs a classifier; a " + network.loss().kerasName()
+                    + " model has no classes");
+        }
+        return SampleWeights.ofClasses(classWeight, network.classes());
+    }
+
+    private void runEpoch(RunState run, DistributedGradient gradient, TrainingData train, TrainingData validation,
+            EpochMeans means, int epoch) {
+        long epochStart = System.nanoTime();
+        run.beginEpoch(epoch);
+        callbacks.forEach(c -> c.onEpochBegin(run, epoch));
+        BatchSampler sampler = run.sampler();
+        DriverParameters params = run.parameters();
+        UniformStretch stretch = UniformStretch.of(optimizer);
+        long microBatchesPerJob = MicroBatchSums.maxMicroBatches(network.layout().size(),
+                train.blocks().getNumPartitions());
+        while (run.stepInEpoch() < sampler.stepsPerEpoch() && !run.stopRequested()) {
+            long stepStart = System.nanoTime();
+            long step = run.stepInEpoch();
+            // Keras's scale_loss: the gradients are those of loss * scale (loss_scale_factor, or the LSO's
+            // dynamic scale, read now since the last step or a restore may have changed it); apply() divides
+            // them again, and skips the step if they overflowed. The loss stays unscaled.
+            float lossScale = (float) optimizer.lossScale();
+            float[] weights = params.snapshot();
+            // The micro-steps up to the next weight or scale change share one Spark job (UniformStretch),
+            // within the epoch, up to where a callback must see the state, and as many as one job may carry.
+            long limit = Math.min(Math.min(sampler.stepsPerEpoch() - step, stepsUntilCallbacksDue(run.globalStep())),
+                    microBatchesPerJob);
+            int count = oneJobPerStep ? 1 : (int) stretch.length(limit);
+            spark.setJobDescription(count == 1
+                    ? String.format("train epoch %d/%d step %d/%d", epoch + 1, options.epochs(), step + 1,
+                            sampler.stepsPerEpoch())
+                    : String.format("train epoch %d/%d steps %d-%d/%d", epoch + 1, options.epochs(), step + 1,
+                            step + count, sampler.stepsPerEpoch()));
+            GradientSum[] sums = gradient.steps(train.blocks(), weights, lossScale, sampler, epoch, step, count,
+                    run.globalStep());
+            for (int k = 0; k < count; k++) {
+                StepRecord record = applyStep(run, sums[k], stepStart);
+                means.add(record);
+                callbacks.forEach(c -> c.onTrainBatchEnd(run, record));
+                // Gradients computed ahead hold only at the same weights and scale; a LossScaleOptimizer's
+                // skipped step halves the scale, a callback may set weights: drop the rest, the next job starts
+                // from the new state.
+                if (run.stopRequested() || k + 1 < count && !UniformStretch.unchanged(weights, lossScale,
+                        params.current(), (float) optimizer.lossScale())) {
+                    break;
+                }
+                stepStart = System.nanoTime();
+            }
+        }
+        double validationLoss = Double.NaN;
+        double validationMetric = Double.NaN;
+        if (validation != null) {
+            spark.setJobDescription(String.format("validate epoch %d/%d", epoch + 1, options.epochs()));
+            GradientSum v = gradient.evaluate(validation.blocks(), params.snapshot());
+            validationLoss = v.meanLoss();
+            validationMetric = v.metric(network.loss());
         }
         spark.setJobDescription(null);
-        return new TrainingResult(network, weights, history, optimizer, metrics);
+        EpochRecord record = new EpochRecord(epoch, means.loss(), means.metric(), validationLoss, validationMetric,
+                loggedLearningRate(), metricName(), seconds(epochStart));
+        run.epochDone(record);
+        callbacks.forEach(c -> c.onEpochEnd(run, record));
     }
 
-    /** Whether the step count calls for a checkpoint; the run's last step always does. */
-    private boolean checkpointDue(long globalStep, boolean lastStep) {
-        return checkpoints != null && (globalStep % checkpointEvery == 0 || lastStep);
-    }
-
-    /** Micro-steps up to and including the next one after which a checkpoint is due (unbounded without). */
-    private long stepsToNextCheckpoint(long globalStep) {
-        return checkpoints == null ? Long.MAX_VALUE : checkpointEvery - globalStep % checkpointEvery;
-    }
-
-    private void saveCheckpoint(long globalStep, int epoch, long stepInEpoch, DriverParameters params,
-            SamplerParams samplerParams, SetupFingerprint fingerprint, History history) {
-        CheckpointState state = CheckpointState.capture(globalStep, epoch, stepInEpoch, network.layout(),
-                params.snapshot(), optimizer, samplerParams, fingerprint, jobConfig, history);
-        try {
-            checkpoints.save(state);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the checkpoint of step " + state.globalStep() + " under "
-                    + checkpoints.root() + ": " + e.getMessage(), e);
+    /** One optimizer step with the batch's summed gradient; returns its record. */
+    private StepRecord applyStep(RunState run, GradientSum sum, long stepStart) {
+        double loss = sum.meanLoss();
+        // Divergence is judged on the unscaled loss: a scaled gradient that overflowed is a step a
+        // LossScaleOptimizer skips (halving its scale), not divergence.
+        if (!Double.isFinite(loss) && options.stopOnDivergence()) {
+            throw new DivergenceException("Training diverged: the mean loss of epoch " + (run.epoch() + 1)
+                    + " step " + (run.stepInEpoch() + 1) + " is " + loss + ". Lower the learning rate, add clipping "
+                    + "(clipnorm/global_clipnorm), or set training.stop_on_divergence=false to continue as Keras "
+                    + "would.");
         }
+        double lr = optimizer.learningRateValue();
+        DriverParameters params = run.parameters();
+        optimizer.apply(params.split(sum.meanGradient(network.layout().size())), params.variables());
+        StepRecord record = new StepRecord(run.globalStep(), run.epoch(), (int) run.stepInEpoch(), loss,
+                sum.metric(network.loss()), lr, sum.count(), sum.weightSum(), seconds(stepStart));
+        run.stepDone(record);
+        return record;
     }
 
-    /** Loss and metric of the whole dataset at the given weights. */
-    public GradientSum evaluate(JavaRDD<DenseBlock> blocks, float[] weights) {
-        Network net = network;
-        return sumOverPartitions(blocks, weights, NOT_A_TRAINING_STEP, (unpacked, it, sum) -> {
-            while (it.hasNext()) {
-                DenseBlock block = it.next();
-                net.evaluate(unpacked, block.features(), block.labels(), block.rows(), sum);
-            }
-        });
-    }
-
-    /** The summed loss and the summed gradient of {@code lossScale} times the loss, over the step's batch. */
-    private GradientSum gradientOfStep(JavaRDD<DenseBlock> blocks, float[] weights, float lossScale,
-            BatchSampler sampler, int epoch, long step, long globalStep) {
-        return sumOverPartitions(blocks, weights, globalStep, stepGradient(lossScale, sampler, epoch, step));
-    }
-
-    /** What one task adds for one step: its partition's rows of the step's batch. */
-    private PartitionSum stepGradient(float lossScale, BatchSampler sampler, int epoch, long step) {
-        Network net = network;
-        return (unpacked, it, sum) -> {
-            if (sampler.isFullBatch()) { // every row: block by block rather than copied
-                while (it.hasNext()) {
-                    DenseBlock b = it.next();
-                    net.accumulate(unpacked, b.features(), b.labels(), b.rows(), lossScale, sum);
-                }
-            } else { // one matrix product for the partition's share of the batch, gathered from its blocks
-                RowGather batch = RowGather.of(it, sampler, epoch, step);
-                net.accumulate(unpacked, batch.features(), batch.labels(), batch.rows(), lossScale, sum);
-            }
-        };
+    private long stepsUntilCallbacksDue(long globalStep) {
+        long steps = Long.MAX_VALUE;
+        for (Callback c : callbacks) {
+            steps = Math.min(steps, c.stepsUntilDue(globalStep));
+        }
+        return steps;
     }
 
     /**
-     * As {@link #gradientOfStep} for {@code count} consecutive steps of an epoch at the same weights and loss
-     * scale, in one Spark job: each task runs every step over its partition's blocks, and each step's
-     * partition sums combine in the same fixed tree as in a job of its own, so each sum is bit-identical to
-     * {@link #gradientOfStep}'s.
+     * Keras's {@code learning_rate} log: the rate the next step will use. Not read from a Java supplier, whose
+     * calls the steps alone should make.
      */
-    private GradientSum[] gradientsOfSteps(JavaRDD<DenseBlock> blocks, float[] weights, float lossScale,
-            BatchSampler sampler, int epoch, long firstStep, int count, long firstGlobalStep) {
-        PartitionSum[] steps = new PartitionSum[count];
-        for (int k = 0; k < count; k++) {
-            steps[k] = stepGradient(lossScale, sampler, epoch, firstStep + k);
-        }
-        Broadcast<float[]> bc = spark.broadcast(weights);
-        int partitions = blocks.getNumPartitions();
-        Network net = network;
-        try {
-            return blocks.mapPartitionsWithIndex((index, it) -> {
-                NativeThreads.limit();
-                List<DenseBlock> partition = new ArrayList<>(); // the cached blocks, walked once per step
-                it.forEachRemaining(partition::add);
-                MicroBatchSums sums = new MicroBatchSums(partitions, count);
-                Network.Weights unpacked = ExecutorWeights.acquire(bc, net); // once per broadcast and JVM
-                try {
-                    for (int k = 0; k < count; k++) {
-                        GradientSum sum = new GradientSum();
-                        steps[k].addTo(unpacked, partition.iterator(), sum);
-                        sums.add(k, index, sum);
-                    }
-                } finally {
-                    ExecutorWeights.release(unpacked);
-                }
-                for (int k = 0; k < count; k++) {
-                    InjectedFaults.atEndOfTask(firstGlobalStep + k, index);
-                }
-                return List.of(sums).iterator();
-            }, false).treeAggregate(new MicroBatchSums(partitions, count), MicroBatchSums::merge,
-                    MicroBatchSums::merge, options.treeDepth()).totals();
-        } finally {
-            bc.destroy();
-        }
+    private double loggedLearningRate() {
+        return optimizer.learningRate() instanceof LearningRate.Supplied ? Double.NaN : optimizer.learningRateValue();
     }
 
-    /** What one task adds to its partition's sum, given the unpacked weights and the partition's blocks. */
-    @FunctionalInterface
-    private interface PartitionSum extends Serializable {
-        void addTo(Network.Weights weights, Iterator<DenseBlock> blocks, GradientSum sum);
-    }
-
-    /**
-     * Broadcasts the weights, sums every partition and combines the sums with one {@code treeAggregate} in a
-     * fixed tree over partition indices (so the result does not depend on task completion order), then drops
-     * the broadcast. {@code trainingStep} (the global step, or {@link #NOT_A_TRAINING_STEP}) only tells the
-     * test-only {@link InjectedFaults} hook where it is.
-     */
-    private GradientSum sumOverPartitions(JavaRDD<DenseBlock> blocks, float[] weights, long trainingStep,
-            PartitionSum f) {
-        Broadcast<float[]> bc = spark.broadcast(weights);
-        int partitions = blocks.getNumPartitions();
-        Network net = network;
-        try {
-            return blocks.mapPartitionsWithIndex((index, it) -> {
-                NativeThreads.limit();
-                GradientSum sum = new GradientSum();
-                Network.Weights unpacked = ExecutorWeights.acquire(bc, net); // once per broadcast and JVM
-                try {
-                    f.addTo(unpacked, it, sum);
-                } finally {
-                    ExecutorWeights.release(unpacked);
-                }
-                if (trainingStep != NOT_A_TRAINING_STEP) {
-                    InjectedFaults.atEndOfTask(trainingStep, index);
-                }
-                return List.of(new PartitionTreeSum(partitions).add(index, sum)).iterator();
-            }, false).treeAggregate(new PartitionTreeSum(partitions), PartitionTreeSum::merge,
-                    PartitionTreeSum::merge, options.treeDepth()).total();
-        } finally {
-            bc.destroy();
-        }
+    private String metricName() {
+        return network.loss().metric();
     }
 
     private static double seconds(long since) {

@@ -2,6 +2,7 @@ package org.sparkadadelta.spark.train;
 
 import java.util.Map;
 import org.sparkadadelta.optim.Optimizer;
+import org.sparkadadelta.spark.history.History;
 import org.sparkadadelta.spark.model.Network;
 
 /**

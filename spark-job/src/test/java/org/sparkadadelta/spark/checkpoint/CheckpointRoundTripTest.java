@@ -22,7 +22,7 @@ import org.sparkadadelta.optim.OptimizerVariable;
 import org.sparkadadelta.optim.Variable;
 import org.sparkadadelta.optim.config.KerasJson;
 import org.sparkadadelta.optim.config.OptimizerSerialization;
-import org.sparkadadelta.spark.train.History;
+import org.sparkadadelta.spark.history.History;
 
 class CheckpointRoundTripTest {
     // Fixed names: a fresh optimizer must have the same variable paths as the saved one.

@@ -14,9 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sparkadadelta.optim.Optimizer;
 import org.sparkadadelta.optim.Variable;
 import org.sparkadadelta.spark.model.ParameterLayout;
-import org.sparkadadelta.spark.train.EpochRecord;
-import org.sparkadadelta.spark.train.History;
-import org.sparkadadelta.spark.train.StepRecord;
+import org.sparkadadelta.spark.history.EpochRecord;
+import org.sparkadadelta.spark.history.History;
+import org.sparkadadelta.spark.history.StepRecord;
 
 /**
  * A tiny dense layer trained by a real optimizer, to checkpoint and resume, with a history of its steps in
@@ -62,10 +62,11 @@ final class TrainingFixture {
             optimizer.apply(grads);
             // Losses that need all 17 digits, and NaN, to check that the history reads back exactly.
             double loss = step == 4 ? Double.NaN : 1.0 / (step + 3);
-            history.add(new StepRecord(step, step / STEPS_PER_EPOCH, step % STEPS_PER_EPOCH, loss, 0.1 * step, 128,
-                    1e-3 * step));
+            history.add(new StepRecord(step, step / STEPS_PER_EPOCH, step % STEPS_PER_EPOCH, loss, 0.5, 0.1 * step,
+                    128, 128, 1e-3 * step));
             if (step % STEPS_PER_EPOCH == STEPS_PER_EPOCH - 1) {
-                history.add(new EpochRecord(step / STEPS_PER_EPOCH, loss / 3, Double.NaN, Math.PI, "accuracy", 0.5));
+                history.add(new EpochRecord(step / STEPS_PER_EPOCH, loss / 3, 0.5, Double.NaN, Math.PI, 0.1 * step,
+                        "accuracy", 0.5));
             }
         }
     }

@@ -25,8 +25,9 @@ class JobConfigTest {
         assertEquals(ModelType.MLP, c.model().type());
         assertEquals(10, c.model().classes());
         assertEquals("idx", c.train().format());
-        assertEquals("t10k", c.validation().options().get("split"));
-        assertEquals(c.validation(), c.test());
+        assertEquals(null, c.validation(), "validation is split off the training rows");
+        assertEquals(0.1, c.validationSplit());
+        assertEquals("t10k", c.test().options().get("split"));
         Optimizer opt = c.newOptimizer(m -> { });
         assertEquals(1.0, opt.learningRateValue(), "cosine decay starts at 1.0");
         assertEquals(0.95, ((Adadelta) opt).rho());
@@ -220,6 +221,64 @@ class JobConfigTest {
         String relative = loadError(Path.of("no-such-dir/job.json"));
         assertEquals("Cannot read config file no-such-dir/job.json (" + Path.of("no-such-dir/job.json")
                 .toAbsolutePath() + "): no such file", relative);
+    }
+
+    @Test
+    void callbacksAreReadAsKerasSerializesThemAndCheckedBeforeSpark() {
+        JobConfig c = JobConfig.load(FASHION, List.of("optimizer.config.learning_rate=0.5",
+                "training.callbacks=[{\"module\": \"keras.callbacks\", \"class_name\": \"EarlyStopping\", "
+                        + "\"config\": {\"monitor\": \"val_accuracy\", \"patience\": 2}, \"registered_name\": null},"
+                        + "{\"class_name\": \"ReduceLROnPlateau\", \"config\": {\"factor\": 0.5}},"
+                        + "{\"class_name\": \"CSVLogger\", \"config\": {\"filename\": \"log.csv\", \"append\": true}}]"));
+        assertEquals(List.of("EarlyStopping", "ReduceLROnPlateau", "CSVLogger"),
+                c.callbacks().stream().map(m -> m.get("class_name")).toList());
+        assertEquals(c.callbacks(), JobConfig.load(FASHION, List.of("optimizer.config.learning_rate=0.5",
+                "callbacks=" + new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(c.callbacks())))
+                .callbacks(), "top-level callbacks too");
+        assertMessage("Config key 'training.callbacks[0]': class_name must be one of [EarlyStopping, ReduceLROnPlateau, "
+                + "TerminateOnNaN, CSVLogger]; got 'EarlyStoping'",
+                "training.callbacks=[{\"class_name\": \"EarlyStoping\", \"config\": {}}]");
+        assertMessage("Config key 'training.callbacks[1]': EarlyStopping got unexpected keyword argument [patients]",
+                "training.callbacks=[{\"class_name\": \"TerminateOnNaN\"}, "
+                        + "{\"class_name\": \"EarlyStopping\", \"config\": {\"patients\": 3}}]");
+        assertMessage("Config key 'training.callbacks[0]': Argument `patience` must be an integer >= 0. Received: "
+                + "patience=-1", "training.callbacks=[{\"class_name\": \"EarlyStopping\", \"config\": {\"patience\": -1}}]");
+        assertMessage("Config key 'training.callbacks[0]': ReduceLROnPlateau does not support a factor >= 1.0. Received "
+                + "factor=2.0", "training.callbacks=[{\"class_name\": \"ReduceLROnPlateau\", \"config\": {\"factor\": 2}}]");
+        assertMessage("Config key 'training.callbacks[0]': mode must be 'auto', 'min' or 'max'; got 'down'",
+                "training.callbacks=[{\"class_name\": \"EarlyStopping\", \"config\": {\"mode\": \"down\"}}]");
+        // The shipped config's learning rate is a CosineDecay: Keras cannot set a schedule's rate.
+        assertMessage("Config key 'training.callbacks[0]': ReduceLROnPlateau sets the optimizer's learning rate, but "
+                + "the optimizer has a schedule", "training.callbacks=[{\"class_name\": \"ReduceLROnPlateau\"}]");
+    }
+
+    @Test
+    void aModelCheckpointCallbackIsTheCheckpointSection() {
+        JobConfig c = JobConfig.load(FASHION, List.of("training.callbacks=[{\"class_name\": \"ModelCheckpoint\", "
+                + "\"config\": {\"filepath\": \"ckpts\", \"save_freq\": 200, \"keep\": 2}}]"));
+        assertEquals("ckpts", c.checkpointPath());
+        assertEquals(200, c.checkpointEverySteps());
+        assertEquals(2, c.checkpointKeep());
+        assertEquals(List.of(), c.callbacks());
+        JobConfig perEpoch = JobConfig.load(FASHION, List.of("training.callbacks=[{\"class_name\": "
+                + "\"ModelCheckpoint\", \"config\": {\"filepath\": \"ckpts\"}}]"));
+        assertEquals(0, perEpoch.checkpointEverySteps(), "save_freq defaults to 'epoch', as in Keras");
+        assertMessage("a ModelCheckpoint callback both configure checkpoints", "checkpoint.path=ckpts",
+                "training.callbacks=[{\"class_name\": \"ModelCheckpoint\", \"config\": {\"filepath\": \"c2\"}}]");
+        assertMessage("`save_best_only` must be false", "training.callbacks=[{\"class_name\": \"ModelCheckpoint\", "
+                + "\"config\": {\"filepath\": \"c\", \"save_best_only\": true}}]");
+    }
+
+    @Test
+    void validationSplitAndClassWeightAreChecked() {
+        assertMessage("Config key 'training.validation_split' must be a number >= 0 and < 1; got 1.5",
+                "training.validation_split=1.5");
+        assertMessage("'training.validation_split' and 'data.validation' exclude each other",
+                "data.validation={\"format\": \"idx\", \"path\": \"/x\", \"options\": {\"split\": \"t10k\"}}");
+        assertEquals(java.util.Map.of(0, 2.0, 3, 0.5), JobConfig.load(FASHION,
+                List.of("training.class_weight={\"0\": 2, \"3\": 0.5}")).classWeight());
+        assertMessage("Config key 'training.class_weight' must be an object mapping class indices to weights",
+                "training.class_weight={\"cat\": 2}");
     }
 
     private static String loadError(Path file) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkadadelta.spark.SparkTestSession;
 import org.sparkadadelta.spark.train.Histories;
-import org.sparkadadelta.spark.train.History;
+import org.sparkadadelta.spark.history.History;
 import org.sparkadadelta.spark.train.InjectedFaults;
 import org.sparkadadelta.spark.train.TrainingResult;
 
@@ -63,6 +63,36 @@ class TrainingJobTest {
         assertTrue(log.matches("(?s).*\\n  test        loss [0-9.e+-]{1,9}, accuracy \\d\\.\\d{4}\\R.*"), log);
         assertTrue(log.contains("Output      " + out + "\n  weights   " + out + "/weights.arrow\n  plots     " + out
                 + "/loss.png  " + out + "/metric.png"), log);
+        assertNoLeftovers(out);
+    }
+
+    @Test
+    void configuredCallbacksStopEarlyOnTheSplitOffValidationAndTheOutputsAreStillWritten() throws Exception {
+        Path csv = blobsCsv(dir.resolve("train.csv"), 600, 3);
+        Path out = dir.resolve("run");
+        Path log = dir.resolve("epochs.csv");
+        ObjectNode config = config(csv, out, "\"mlp\"", 3);
+        ((ObjectNode) config.get("data")).remove("validation");
+        ObjectNode training = (ObjectNode) config.get("training");
+        training.put("epochs", 10).put("validation_split", 0.25);
+        // Nothing improves val_loss by 100: the wait reaches patience 2 at epoch 2.
+        training.set("callbacks", JSON.readTree("[{\"class_name\": \"EarlyStopping\", \"config\": "
+                + "{\"min_delta\": 100, \"patience\": 2, \"verbose\": 1}}, {\"class_name\": \"CSVLogger\", "
+                + "\"config\": {\"filename\": \"" + log + "\"}}]"));
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        TrainingResult r = run(config, console);
+
+        assertEquals(3, r.history().epochs().size(), console.toString(StandardCharsets.UTF_8));
+        assertEquals(3 * 8, r.history().steps().size(), "450 training rows (the first 75%) in batches of 60");
+        List<String> epochs = Files.readAllLines(out.resolve("history_epochs.csv"));
+        assertEquals("epoch,loss,accuracy,val_loss,val_accuracy,learning_rate,seconds", epochs.get(0));
+        assertEquals(4, epochs.size());
+        List<String> logged = Files.readAllLines(log);
+        assertEquals("epoch,accuracy,learning_rate,loss,val_accuracy,val_loss", logged.get(0));
+        assertEquals(4, logged.size());
+        assertTrue(r.metrics().containsKey("validation_accuracy") && r.metrics().containsKey("test_accuracy"));
+        assertTrue(console.toString(StandardCharsets.UTF_8).contains("Epoch 3: early stopping"));
+        assertTrue(console.toString(StandardCharsets.UTF_8).contains("  accuracy 0."), "the training metric, by name");
         assertNoLeftovers(out);
     }
 
@@ -209,7 +239,8 @@ class TrainingJobTest {
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
         double accuracy = (double) r.metrics().get("test_accuracy");
         assertTrue(accuracy > 0.75, "test accuracy after one epoch: " + accuracy);
-        assertEquals(235, r.history().steps().size(), "ceil(60000 / 256) steps");
+        assertEquals(211, r.history().steps().size(), "ceil(54000 / 256) steps: 10% is held out for validation");
+        assertTrue((double) r.metrics().get("validation_accuracy") > 0.75, r.metrics().toString());
     }
 
     private TrainingResult run(ObjectNode config, ByteArrayOutputStream console) {

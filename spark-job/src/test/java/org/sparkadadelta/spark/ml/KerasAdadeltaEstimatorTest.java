@@ -54,6 +54,24 @@ class KerasAdadeltaEstimatorTest {
     }
 
     @Test
+    void callbacksAndAValidationSplitAreParams() {
+        KerasAdadeltaEstimator estimator = new KerasAdadeltaEstimator().setModelType("mlp").setHidden(new int[] {8})
+                .setEpochs(10).setBatchSize(60).setOptimizer(SyntheticFrames.FAST_ADADELTA).setNumPartitions(2)
+                .setValidationSplit(0.25)
+                .setCallbacks("[{\"class_name\": \"EarlyStopping\", \"config\": {\"min_delta\": 100, \"patience\": 1}}]");
+        KerasAdadeltaModel model = (KerasAdadeltaModel) new Pipeline().setStages(new PipelineStage[] {ASSEMBLER,
+                estimator}).fit(SyntheticFrames.blobs(600, 3, 1)).stages()[1];
+        assertEquals(2, model.history().epochs().size(), "stopped at epoch 1: nothing improves val_loss by 100");
+        assertEquals(2 * 8, model.history().steps().size(), "450 training rows in batches of 60");
+        assertTrue(Double.isFinite(model.history().epochs().get(1).validationLoss()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Pipeline().setStages(
+                new PipelineStage[] {ASSEMBLER, new KerasAdadeltaEstimator().setCallbacks(
+                        "[{\"class_name\": \"EarlyStopping\", \"config\": {\"patients\": 1}}]")})
+                .fit(SyntheticFrames.blobs(60, 3, 1)));
+        assertTrue(e.getMessage().contains("EarlyStopping got unexpected keyword argument [patients]"), e.getMessage());
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void modelKeepsHistoryMetricsWeightsAndOptimizer() {
         KerasAdadeltaModel model = blobsModel();
@@ -62,8 +80,8 @@ class KerasAdadeltaEstimatorTest {
         assertEquals(4, model.history().epochs().size());
         assertEquals(4 * 10, model.history().steps().size(), "600 rows in batches of 60: 10 steps an epoch");
         assertEquals(4L * 10, model.metrics().get("steps"));
-        double first = model.history().epochs().get(0).trainLoss();
-        double last = model.history().epochs().get(3).trainLoss();
+        double first = model.history().epochs().get(0).loss();
+        double last = model.history().epochs().get(3).loss();
         assertTrue(last < first / 2, "loss " + first + " -> " + last);
         assertEquals(model.network().layout().size(), model.weights().length);
         Map<String, Object> config = (Map<String, Object>) KerasJson.parse(model.optimizerConfigJson()).get("config");

@@ -47,11 +47,11 @@ class KerasAdadeltaParamsTest {
     void defaults() {
         KerasAdadeltaEstimator e = new KerasAdadeltaEstimator();
         assertTrue(e.uid().startsWith("kerasAdadelta_"), e.uid());
-        assertEquals(List.of("batchSize=32", "blockRows=4096", "epochs=10", "featureCols=[]",
+        assertEquals(List.of("batchSize=32", "blockRows=4096", "callbacks=\"[]\"", "epochs=10", "featureCols=[]",
                 "featuresCol=\"features\"", "hidden=[64]", "labelCol=\"label\"", "modelSeed=42", "modelType=\"mlp\"",
                 "numClasses=0", "numPartitions=0", "optimizer=" + KerasJson.write(e.getOptimizer()),
                 "predictionCol=\"prediction\"", "probabilityCol=\"probability\"", "shuffleSeed=1",
-                "stopOnDivergence=true", "treeDepth=2"), values(e));
+                "stopOnDivergence=true", "treeDepth=2", "validationSplit=0.0"), values(e));
     }
 
     @Test

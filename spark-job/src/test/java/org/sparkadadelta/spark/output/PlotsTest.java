@@ -17,8 +17,9 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.data.xy.XYDataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkadadelta.spark.train.History;
-import org.sparkadadelta.spark.train.StepRecord;
+import org.sparkadadelta.spark.history.EpochRecord;
+import org.sparkadadelta.spark.history.History;
+import org.sparkadadelta.spark.history.StepRecord;
 
 class PlotsTest {
     private static final int ORANGE = 0xff7f0e;
@@ -69,10 +70,23 @@ class PlotsTest {
     }
 
     @Test
-    void skipsTheMetricPlotWithoutValidationData() throws IOException {
-        Path dir = writePlots(SampleRuns.history(3, 40, false, "accuracy"), List.of("loss.png"));
-        assertEquals(Set.of("_SUCCESS", "loss.png"), OutputDirectoryTest.tree(dir));
+    void withoutValidationDataTheMetricPlotHasTheTrainingMetricOnly() throws IOException {
+        Path dir = writePlots(SampleRuns.history(3, 40, false, "accuracy"), List.of("loss.png", "metric.png"));
+        assertEquals(Set.of("_SUCCESS", "loss.png", "metric.png"), OutputDirectoryTest.tree(dir));
         assertEquals(0, pixelsNear(image(dir.resolve("loss.png")), ORANGE), "no validation loss drawn");
+        assertEquals(0, pixelsNear(image(dir.resolve("metric.png")), GREEN), "no validation metric drawn");
+        XYPlot plot = Plots.metricChart(SampleRuns.history(3, 40, false, "accuracy"), "r").orElseThrow().getXYPlot();
+        assertEquals(1, plot.getDataset().getSeriesCount());
+        assertEquals("training accuracy", plot.getDataset().getSeriesKey(0));
+    }
+
+    @Test
+    void skipsTheMetricPlotWithoutAnyFiniteMetric() throws IOException {
+        History h = new History();
+        SampleRuns.history(3, 4, false, "accuracy").epochs().forEach(e -> h.add(new EpochRecord(e.epoch(), e.loss(),
+                Double.NaN, Double.NaN, Double.NaN, 1, "accuracy", 1)));
+        Path dir = writePlots(h, List.of("loss.png"));
+        assertEquals(Set.of("_SUCCESS", "loss.png"), OutputDirectoryTest.tree(dir));
     }
 
     @Test
@@ -100,27 +114,28 @@ class PlotsTest {
     @Test
     void leavesOutNonFiniteLosses() {
         History h = new History();
-        h.add(new StepRecord(0, 0, 0, Double.NaN, 1, 1, 1));
-        h.add(new StepRecord(1, 0, 1, 2.0, 1, 1, 1));
-        h.add(new StepRecord(2, 0, 2, Double.POSITIVE_INFINITY, 1, 1, 1));
+        h.add(new StepRecord(0, 0, 0, Double.NaN, Double.NaN, 1, 1, 1, 1));
+        h.add(new StepRecord(1, 0, 1, 2.0, Double.NaN, 1, 1, 1, 1));
+        h.add(new StepRecord(2, 0, 2, Double.POSITIVE_INFINITY, Double.NaN, 1, 1, 1, 1));
         XYPlot plot = Plots.lossChart(h, "r").orElseThrow().getXYPlot();
         assertEquals(1, plot.getDataset(0).getItemCount(0));
         assertEquals(0, plot.getDataset(1).getSeriesCount());
         History nothing = new History();
-        nothing.add(new StepRecord(0, 0, 0, Double.NaN, 1, 1, 1));
+        nothing.add(new StepRecord(0, 0, 0, Double.NaN, Double.NaN, 1, 1, 1, 1));
         assertTrue(Plots.lossChart(nothing, "r").isEmpty());
     }
 
     @Test
     void titlesAndLabelsNameTheRunAndTheMetric() {
         JFreeChart rmse = Plots.metricChart(SampleRuns.history(2, 3, true, "rmse"), "house-prices").orElseThrow();
-        assertEquals("house-prices \u2014 validation RMSE", rmse.getTitle().getText());
-        assertEquals("validation RMSE", rmse.getXYPlot().getRangeAxis().getLabel());
+        assertEquals("house-prices \u2014 RMSE", rmse.getTitle().getText());
+        assertEquals("RMSE", rmse.getXYPlot().getRangeAxis().getLabel());
+        assertEquals(List.of("training RMSE", "validation RMSE"), List.of(rmse.getXYPlot().getDataset().getSeriesKey(0),
+                rmse.getXYPlot().getDataset().getSeriesKey(1)));
         JFreeChart accuracy = Plots.metricChart(SampleRuns.history(2, 3, true, "accuracy"), "mnist").orElseThrow();
-        assertEquals("validation accuracy", accuracy.getXYPlot().getRangeAxis().getLabel());
+        assertEquals("accuracy", accuracy.getXYPlot().getRangeAxis().getLabel());
         JFreeChart loss = Plots.lossChart(SampleRuns.history(2, 3, true, "accuracy"), "mnist").orElseThrow();
         assertEquals("mnist \u2014 loss", loss.getTitle().getText());
         assertTrue(loss.getXYPlot().getRangeAxis().getLabel().startsWith("loss"));
-        assertFalse(Plots.metricChart(SampleRuns.history(2, 3, false, "accuracy"), "mnist").isPresent());
     }
 }

@@ -19,8 +19,8 @@ import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkadadelta.spark.train.EpochRecord;
-import org.sparkadadelta.spark.train.History;
+import org.sparkadadelta.spark.history.EpochRecord;
+import org.sparkadadelta.spark.history.History;
 
 class RunOutputsTest {
     private static final Configuration CONF = new Configuration();
@@ -112,8 +112,11 @@ class RunOutputsTest {
     }
 
     @Test
-    void withoutValidationDataThereIsNoMetricPlotInTheOutputOrManifest() throws IOException {
-        Path dir = write(SampleRuns.run(SampleRuns.history(2, 5, false, "accuracy")));
+    void withoutAnyMetricThereIsNoMetricPlotInTheOutputOrManifest() throws IOException {
+        History h = new History();
+        SampleRuns.history(2, 5, false, "accuracy").epochs().forEach(e -> h.add(new EpochRecord(e.epoch(), e.loss(),
+                Double.NaN, Double.NaN, Double.NaN, 1, "accuracy", 1)));
+        Path dir = write(SampleRuns.run(h));
         assertTrue(Files.exists(dir.resolve("loss.png")));
         assertTrue(!Files.exists(dir.resolve("metric.png")));
         assertTrue(!Files.readString(dir.resolve("manifest.json")).contains("metric.png"));
@@ -122,8 +125,8 @@ class RunOutputsTest {
     @Test
     void aFailureWhileWritingLeavesNoOutput() throws IOException {
         History mixed = new History();
-        mixed.add(new EpochRecord(0, 1, 1, 1, "accuracy", 1));
-        mixed.add(new EpochRecord(1, 1, 1, 1, "rmse", 1));
+        mixed.add(new EpochRecord(0, 1, 1, 1, 1, 1, "accuracy", 1));
+        mixed.add(new EpochRecord(1, 1, 1, 1, 1, 1, "rmse", 1));
         assertThrows(IllegalArgumentException.class, () -> write(SampleRuns.run(mixed)));
         assertEquals(Set.of(), OutputDirectoryTest.tree(parent));
     }

@@ -7,9 +7,9 @@ import org.sparkadadelta.optim.Adadelta;
 import org.sparkadadelta.spark.keras.KerasModel;
 import org.sparkadadelta.spark.model.ModelSpec;
 import org.sparkadadelta.spark.model.ParameterLayout;
-import org.sparkadadelta.spark.train.EpochRecord;
-import org.sparkadadelta.spark.train.History;
-import org.sparkadadelta.spark.train.StepRecord;
+import org.sparkadadelta.spark.history.EpochRecord;
+import org.sparkadadelta.spark.history.History;
+import org.sparkadadelta.spark.history.StepRecord;
 
 /** Synthetic runs for the output tests: a two-layer dense model and a loss curve that decays with noise. */
 final class SampleRuns {
@@ -50,11 +50,11 @@ final class SampleRuns {
             for (int s = 0; s < stepsPerEpoch; s++, step++) {
                 double loss = 2.3 * Math.exp(-step / (double) stepsPerEpoch) + 0.05 + 0.15 * Math.sin(step * 1.7);
                 sum += loss;
-                h.add(new StepRecord(step, e, s, loss, 1.0, 128, 0.01 + 1e-5 * s));
+                h.add(new StepRecord(step, e, s, loss, 0.5 + 0.001 * s, 1.0, 128, 128, 0.01 + 1e-5 * s));
             }
             double train = sum / stepsPerEpoch;
-            h.add(new EpochRecord(e, train, validation ? train * 1.1 : Double.NaN,
-                    validation ? 0.6 + 0.3 * (1 - Math.exp(-e)) : Double.NaN, metric, 1.5 + e));
+            h.add(new EpochRecord(e, train, 0.55 + 0.3 * (1 - Math.exp(-e)), validation ? train * 1.1 : Double.NaN,
+                    validation ? 0.6 + 0.3 * (1 - Math.exp(-e)) : Double.NaN, 1.0, metric, 1.5 + e));
         }
         return h;
     }

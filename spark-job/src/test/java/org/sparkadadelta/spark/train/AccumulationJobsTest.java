@@ -1,5 +1,9 @@
 package org.sparkadadelta.spark.train;
 
+import org.sparkadadelta.spark.callbacks.Callback;
+import org.sparkadadelta.spark.callbacks.TrainingRun;
+import org.sparkadadelta.spark.checkpoint.ModelCheckpoint;
+import org.sparkadadelta.spark.history.StepRecord;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -99,7 +103,7 @@ class AccumulationJobsTest {
                 .emaOverwriteFrequency(2).build();
         Optimizer referenceOptimizer = optimizer.get();
         WeightTrace trace = new WeightTrace(referenceOptimizer);
-        Run reference = Run.of(new Trainer(JSC, net, referenceOptimizer, options).oneJobPerStep().addListener(trace),
+        Run reference = Run.of(new Trainer(JSC, net, referenceOptimizer, options).oneJobPerStep().addCallback(trace),
                 train, null);
         Run shared = Run.of(new Trainer(JSC, net, optimizer.get(), options), train, null);
 
@@ -128,7 +132,7 @@ class AccumulationJobsTest {
                 adadelta().gradientAccumulationSteps(4).build(), 32768.0, 3, null);
         LossScaleOptimizer referenceOptimizer = optimizer.get();
         ScaleTrace trace = new ScaleTrace(referenceOptimizer);
-        Run reference = Run.of(new Trainer(JSC, net, referenceOptimizer, options).oneJobPerStep().addListener(trace),
+        Run reference = Run.of(new Trainer(JSC, net, referenceOptimizer, options).oneJobPerStep().addCallback(trace),
                 train, null);
         Run shared = Run.of(new Trainer(JSC, net, optimizer.get(), options), train, null);
 
@@ -170,10 +174,10 @@ class AccumulationJobsTest {
         try (CheckpointStore store = new CheckpointStore(dir.toString(), 2, new Configuration())) {
             // A checkpoint every 6 micro-steps cuts windows of 4; the run crashes after micro-step 23, in the
             // middle of the job of raw 20-23, its newest checkpoint that of raw 18.
-            Trainer crashing = new Trainer(JSC, net, optimizer.get(), options).checkpointTo(store, 6, Map.of())
-                    .addListener(new TrainingListener() {
+            Trainer crashing = new Trainer(JSC, net, optimizer.get(), options).addCallback(new ModelCheckpoint(store, 6, Map.of()))
+                    .addCallback(new Callback() {
                         @Override
-                        public void onStep(StepRecord step) {
+                        public void onTrainBatchEnd(TrainingRun run, StepRecord step) {
                             if (step.step() == 22) {
                                 throw new IllegalStateException("simulated crash");
                             }
@@ -189,7 +193,7 @@ class AccumulationJobsTest {
             Optimizer resumedOptimizer = optimizer.get();
             JobLog resumedJobs = new JobLog(JSC);
             TrainingResult resumed = resumedJobs.during(() -> new Trainer(JSC, net, resumedOptimizer, options)
-                    .checkpointTo(store, 6, Map.of()).resume(train, null, state));
+                    .addCallback(new ModelCheckpoint(store, 6, Map.of())).resume(train, null, state));
             assertSameRun(reference, new Run(resumed, resumedOptimizer, resumedJobs));
             // raw 18-19, 20-23, 24-27, 28-29 (epoch end), 30-31, 32-35, 36-39, 40-41, 42-43, 44.
             assertEquals(jobStarts(18, 45, 15, 4, afterCheckpoint), resumedJobs.count());
@@ -251,7 +255,7 @@ class AccumulationJobsTest {
     }
 
     /** The weights after every micro-step. */
-    private static final class WeightTrace implements TrainingListener {
+    private static final class WeightTrace implements Callback {
         final Optimizer optimizer;
         final List<float[]> weights = new ArrayList<>();
 
@@ -260,13 +264,13 @@ class AccumulationJobsTest {
         }
 
         @Override
-        public void onStep(StepRecord step) {
+        public void onTrainBatchEnd(TrainingRun run, StepRecord step) {
             weights.add(FlatWeights.flat(optimizer.trainableVariables()));
         }
     }
 
     /** A LossScaleOptimizer's scale and counters after every micro-step, and which micro-steps it skipped. */
-    private static final class ScaleTrace implements TrainingListener {
+    private static final class ScaleTrace implements Callback {
         final LossScaleOptimizer lso;
         final List<String> states = new ArrayList<>();
         final List<Boolean> skipped = new ArrayList<>();
@@ -277,7 +281,7 @@ class AccumulationJobsTest {
         }
 
         @Override
-        public void onStep(StepRecord step) {
+        public void onTrainBatchEnd(TrainingRun run, StepRecord step) {
             skipped.add(lso.rawIterations() == raw);
             raw = lso.rawIterations();
             states.add("scale=2^" + Math.getExponent(lso.dynamicScale()) + " counter=" + lso.stepCounter()

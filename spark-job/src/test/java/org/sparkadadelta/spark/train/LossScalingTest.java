@@ -1,5 +1,8 @@
 package org.sparkadadelta.spark.train;
 
+import org.sparkadadelta.spark.callbacks.Callback;
+import org.sparkadadelta.spark.callbacks.TrainingRun;
+import org.sparkadadelta.spark.history.StepRecord;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,7 +68,7 @@ class LossScalingTest {
         TrainingOptions options = new TrainingOptions(steps, 0, 1, 5, 2, true); // full batch: one step per epoch
         LossScaleOptimizer lso = new LossScaleOptimizer(adadelta(null), 0x1p126, 2, null);
         ScaleTrace trace = new ScaleTrace(lso);
-        TrainingResult r = new Trainer(JSC, net, lso, options).addListener(trace).fit(data.toSpark(1, 1000), null);
+        TrainingResult r = new Trainer(JSC, net, lso, options).addCallback(trace).fit(data.toSpark(1, 1000), null);
 
         // The same steps on the driver: gradients of the loss times the scale the optimizer holds, then apply.
         LossScaleOptimizer replay = new LossScaleOptimizer(adadelta(null), 0x1p126, 2, null);
@@ -76,7 +79,7 @@ class LossScalingTest {
             net.accumulate(FlatWeights.flat(vars), data.features, data.labels, data.rows, (float) replay.lossScale(),
                     sum);
             replay.apply(FlatWeights.split(net, sum.meanGradient(net.layout().size())), vars);
-            expected.onStep(null);
+            expected.onTrainBatchEnd(null, null);
         }
         assertEquals(expected.states, trace.states);
         for (int step = 0; step < steps; step++) {
@@ -109,7 +112,7 @@ class LossScalingTest {
         TrainingOptions options = new TrainingOptions(2, 50, 4, 3, 2, true); // stop_on_divergence: 2 x 4 steps
         LossScaleOptimizer lso = new LossScaleOptimizer(adadelta(null));
         ScaleTrace trace = new ScaleTrace(lso);
-        TrainingResult r = new Trainer(JSC, Network.linearRegression(3), lso, options).addListener(trace)
+        TrainingResult r = new Trainer(JSC, Network.linearRegression(3), lso, options).addCallback(trace)
                 .fit(data.toSpark(2, 64), null);
 
         BatchSampler sampler = new BatchSampler(data.rows, 50, 4);
@@ -170,7 +173,7 @@ class LossScalingTest {
     }
 
     /** A LossScaleOptimizer's scale, step counter and iterations, and the weights, after every step. */
-    private static final class ScaleTrace implements TrainingListener {
+    private static final class ScaleTrace implements Callback {
         final LossScaleOptimizer lso;
         final List<String> states = new ArrayList<>();
         final List<Long> iterations = new ArrayList<>();
@@ -181,7 +184,7 @@ class LossScalingTest {
         }
 
         @Override
-        public void onStep(StepRecord step) {
+        public void onTrainBatchEnd(TrainingRun run, StepRecord step) {
             double scale = lso.dynamicScale();
             assertEquals(scale, Math.scalb(1.0, Math.getExponent(scale)), "a power of two");
             states.add("scale=2^" + Math.getExponent(scale) + " counter=" + lso.stepCounter() + " iterations="

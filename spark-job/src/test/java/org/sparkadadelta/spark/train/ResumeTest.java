@@ -1,5 +1,11 @@
 package org.sparkadadelta.spark.train;
 
+import org.sparkadadelta.spark.callbacks.Callback;
+import org.sparkadadelta.spark.callbacks.TrainingRun;
+import org.sparkadadelta.spark.checkpoint.ModelCheckpoint;
+import org.sparkadadelta.spark.history.StepRecord;
+import org.sparkadadelta.spark.history.EpochRecord;
+import org.sparkadadelta.spark.history.History;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -53,7 +59,7 @@ class ResumeTest {
             History oldHistory = Histories.withoutSeconds(old.history());
             assertEquals(expected.steps().subList(21, 45), oldHistory.steps());
             assertEquals(List.of(1, 2), oldHistory.epochs().stream().map(EpochRecord::epoch).toList());
-            assertTrue(Double.isNaN(oldHistory.epochs().get(0).trainLoss()));
+            assertTrue(Double.isNaN(oldHistory.epochs().get(0).loss()));
             assertEquals(expected.epochs().get(2), oldHistory.epochs().get(1));
         }
     }
@@ -86,10 +92,10 @@ class ResumeTest {
         Optimizer reference = optimizer.get();
         TrainingResult full = new Trainer(JSC, net, reference, OPTIONS).fit(train, null);
 
-        Trainer interrupted = new Trainer(JSC, net, optimizer.get(), OPTIONS).checkpointTo(store, 7, Map.of("run", "t"))
-                .addListener(new TrainingListener() {
+        Trainer interrupted = new Trainer(JSC, net, optimizer.get(), OPTIONS).addCallback(new ModelCheckpoint(store, 7, Map.of("run", "t")))
+                .addCallback(new Callback() {
                     @Override
-                    public void onStep(StepRecord step) {
+                    public void onTrainBatchEnd(TrainingRun run, StepRecord step) {
                         if (step.step() == 23) { // crash after the 24th step, mid-epoch 2
                             throw new IllegalStateException("simulated crash");
                         }
@@ -128,7 +134,7 @@ class ResumeTest {
         TrainingData train = TestData.blobs(300, 5, 3, 13).toSpark(2, 64);
         Network net = Network.mlp(5, new int[] {4}, 3);
         try (CheckpointStore store = new CheckpointStore(dir.toString(), 1, new Configuration())) {
-            new Trainer(JSC, net, optimizer(), OPTIONS.withEpochs(1)).checkpointTo(store, 5, Map.of()).fit(train, null);
+            new Trainer(JSC, net, optimizer(), OPTIONS.withEpochs(1)).addCallback(new ModelCheckpoint(store, 5, Map.of())).fit(train, null);
             CheckpointState state = store.loadNewestValid(w -> { }).orElseThrow();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(JSC, net,
                     optimizer(), OPTIONS.withBatchSize(50)).resume(train, null, state));

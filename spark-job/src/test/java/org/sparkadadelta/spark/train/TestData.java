@@ -16,12 +16,40 @@ final class TestData {
     final float[] labels;
     final int rows;
     final int cols;
+    final float[] weights; // sample weights, or null
 
     TestData(float[] features, float[] labels, int cols) {
+        this(features, labels, cols, null);
+    }
+
+    private TestData(float[] features, float[] labels, int cols, float[] weights) {
         this.features = features;
         this.labels = labels;
         this.rows = labels.length;
         this.cols = cols;
+        this.weights = weights;
+    }
+
+    /** The same rows with these sample weights. */
+    TestData withWeights(float[] sampleWeights) {
+        return new TestData(features, labels, cols, sampleWeights);
+    }
+
+    /** Row {@code i} repeated {@code times[i]} times, in order (unweighted). */
+    TestData repeated(int[] times) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            for (int k = 0; k < times[i]; k++) {
+                order.add(i);
+            }
+        }
+        float[] x = new float[order.size() * cols];
+        float[] y = new float[order.size()];
+        for (int k = 0; k < order.size(); k++) {
+            System.arraycopy(features, order.get(k) * cols, x, k * cols, cols);
+            y[k] = labels[order.get(k)];
+        }
+        return new TestData(x, y, cols);
     }
 
     /** y = x . w + 0.5 + noise, w evenly spaced in [-1, 1]. */
@@ -65,7 +93,8 @@ final class TestData {
             float[] l = new float[n];
             System.arraycopy(features, start * cols, f, 0, n * cols);
             System.arraycopy(labels, start, l, 0, n);
-            blocks.add(new DenseBlock(start, n, cols, f, l));
+            float[] w = weights == null ? null : java.util.Arrays.copyOfRange(weights, start, start + n);
+            blocks.add(new DenseBlock(start, n, cols, f, l, w));
             checksum += DataChecksum.of(blocks.get(blocks.size() - 1));
             for (int i = 0; i < n; i++) {
                 summary = summary.add(start + i, l[i]);
@@ -73,6 +102,6 @@ final class TestData {
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
         return new TrainingData(jsc.parallelize(blocks, partitions).cache(), rows, cols, summary, checksum,
-                "test data");
+                "test data", weights != null);
     }
 }

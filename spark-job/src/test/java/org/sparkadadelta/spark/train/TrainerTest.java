@@ -1,5 +1,6 @@
 package org.sparkadadelta.spark.train;
 
+import org.sparkadadelta.spark.history.History;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -79,7 +80,7 @@ class TrainerTest {
         assertEquals(8 * 32, h.steps().size(), "ceil(2000/64) = 32 steps per epoch");
         assertEquals(64, h.steps().get(0).examples());
         assertEquals(2000 - 31 * 64, h.steps().get(31).examples(), "the last batch holds the remainder");
-        double first = h.epochs().get(0).trainLoss();
+        double first = h.epochs().get(0).loss();
         double last = h.epochs().get(7).validationLoss();
         assertTrue(last < first / 20, "loss fell from " + first + " to " + last);
         assertTrue((double) result.metrics().get("validation_rmse") < 0.2, result.metrics().toString());

@@ -1,4 +1,4 @@
-package org.sparkadadelta.spark.train;
+package org.sparkadadelta.spark.history;
 
 import java.io.Serializable;
 import java.util.ArrayList;

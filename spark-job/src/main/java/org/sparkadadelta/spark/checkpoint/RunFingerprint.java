@@ -1,4 +1,4 @@
-package org.sparkadadelta.spark.train;
+package org.sparkadadelta.spark.checkpoint;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -6,8 +6,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.sparkadadelta.optim.Optimizer;
 import org.sparkadadelta.optim.config.OptimizerSerialization;
-import org.sparkadadelta.spark.checkpoint.SamplerParams;
-import org.sparkadadelta.spark.checkpoint.SetupFingerprint;
+import org.sparkadadelta.spark.callbacks.TrainingRun;
 import org.sparkadadelta.spark.data.DataChecksum;
 import org.sparkadadelta.spark.data.TrainingData;
 import org.sparkadadelta.spark.model.Network;
@@ -17,7 +16,21 @@ final class RunFingerprint {
     private RunFingerprint() {
     }
 
-    static SetupFingerprint of(Optimizer optimizer, Network network, SamplerParams sampler, TrainingData train) {
+    /** The fingerprint of a run as its callbacks see it. */
+    static SetupFingerprint of(TrainingRun run) {
+        SetupFingerprint.Builder b = builder(run.optimizer(), run.network(), SamplerParams.of(run), run.trainingData());
+        // Only when used: the fingerprints of unweighted runs stay those of the checkpoints before weights.
+        if (run.trainingData().weighted()) {
+            b.put("data.train.sample_weights", "a weight column");
+        }
+        if (!run.classWeight().isEmpty()) {
+            b.put("training.class_weight", new java.util.TreeMap<>(run.classWeight()).toString());
+        }
+        return b.build();
+    }
+
+    private static SetupFingerprint.Builder builder(Optimizer optimizer, Network network, SamplerParams sampler,
+            TrainingData train) {
         Map<String, Object> model = network.describe();
         // Names and sizes: "dense 784->256 relu, dense_1 256->10 linear" (the loss adds the output's activation).
         String layers = network.layers().stream().map(l -> l.name() + " " + l.inputs() + "->" + l.units() + " "
@@ -29,8 +42,7 @@ final class RunFingerprint {
                 .put("data.train.features", train.numFeatures())
                 .put("data.train.labels", (train.labels().allIntegral() ? "integral" : "real") + " in ["
                         + train.labels().min() + ", " + train.labels().max() + "]")
-                .put("data.train.checksum", DataChecksum.hex(train.checksum()))
-                .build();
+                .put("data.train.checksum", DataChecksum.hex(train.checksum()));
     }
 
     /**
