@@ -19,7 +19,8 @@ public class DriverStepBenchmark {
     @Param({"1000000", "4000000", "10000000"})
     public int params;
 
-    @Param({"ND4J_FUSED_OP", "DEFAULTS_OPS", "EMA_WD_CLIPNORM_OPS", "DEFAULTS_FUSED", "EMA_WD_CLIPNORM_FUSED"})
+    @Param({"ND4J_FUSED_OP", "MEMORY_FLOOR", "DEFAULTS_OPS", "EMA_WD_CLIPNORM_OPS", "DEFAULTS_FUSED",
+            "EMA_WD_CLIPNORM_FUSED"})
     public DriverStepScenario scenario;
 
     private Runnable step;

@@ -3,6 +3,8 @@ package org.sparkadadelta.bench;
 import static org.sparkadadelta.optim.Adadelta.UpdateKernel.FUSED;
 import static org.sparkadadelta.optim.Adadelta.UpdateKernel.TENSOR_OPS;
 
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -20,12 +22,20 @@ import org.sparkadadelta.optim.Variable;
 public enum DriverStepScenario {
     /** ND4J's native {@code adaDeltaUpdater} op: the update into its own array, both averages in place. */
     ND4J_FUSED_OP(null),
+    /**
+     * The memory traffic of the fused update without its arithmetic: the same chunked bulk copies (four
+     * arrays read, three written back), to tell whether the fused kernel waits on memory or on arithmetic.
+     */
+    MEMORY_FLOOR(null),
     DEFAULTS_OPS(() -> Adadelta.builder().updateKernel(TENSOR_OPS)),
     EMA_WD_CLIPNORM_OPS(() -> Adadelta.builder().updateKernel(TENSOR_OPS).useEma(true).weightDecay(0.004)
             .clipnorm(1.0)),
     DEFAULTS_FUSED(() -> Adadelta.builder().updateKernel(FUSED)),
     EMA_WD_CLIPNORM_FUSED(() -> Adadelta.builder().updateKernel(FUSED).useEma(true).weightDecay(0.004)
             .clipnorm(1.0));
+
+    /** FusedAdadeltaUpdate's chunk length. */
+    private static final int CHUNK = 1024;
 
     private final Supplier<Adadelta.Builder> optimizer;
 
@@ -35,6 +45,9 @@ public enum DriverStepScenario {
 
     /** The step on fresh arrays of {@code n} elements, built (slots and scratch created) before it is returned. */
     public Runnable create(int n) {
+        if (this == MEMORY_FLOOR) {
+            return memoryFloor(n);
+        }
         if (optimizer == null) {
             INDArray grad = gaussian(n, 1, 1e-2);
             INDArray msg = Nd4j.zeros(DataType.FLOAT, n);
@@ -49,6 +62,25 @@ public enum DriverStepScenario {
         Adadelta opt = optimizer.get().build();
         opt.build(vars);
         return () -> opt.apply(grads, vars);
+    }
+
+    private static Runnable memoryFloor(int n) {
+        FloatBuffer[] arrays = new FloatBuffer[4];
+        for (int k = 0; k < arrays.length; k++) {
+            arrays[k] = gaussian(n, 4 + k, 1).data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+        float[][] chunks = new float[arrays.length][CHUNK];
+        return () -> {
+            for (int at = 0; at < n; at += CHUNK) {
+                int len = Math.min(CHUNK, n - at);
+                for (int k = 0; k < arrays.length; k++) {
+                    arrays[k].get(at, chunks[k], 0, len);
+                }
+                for (int k = 1; k < arrays.length; k++) {
+                    arrays[k].put(at, chunks[k], 0, len);
+                }
+            }
+        };
     }
 
     private static INDArray gaussian(int n, long seed, double scale) {
