@@ -15,9 +15,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs {@link DriverStepBenchmark} with JMH (with {@link MinorFaultsProfiler}) and prints each scenario's
- * time per step as ns per parameter and as a ratio to ND4J's fused AdaDelta op on the same size in the same
- * run, with minor page faults per step. The forked benchmark JVMs get this JVM's flags.
+ * Runs {@link DriverStepBenchmark} with JMH (with {@link MinorFaultsProfiler} and {@link CpuTimeProfiler})
+ * and prints each scenario's time per step as ns per parameter and as a ratio to ND4J's fused AdaDelta op on
+ * the same size in the same run, the same for CPU time, and minor page faults per step. The forked
+ * benchmark JVMs get this JVM's flags.
  *
  * <p>Arguments ({@code key=value}): {@code params}, comma-separated sizes (1000000,4000000,10000000);
  * {@code forks} (1), {@code warmup} iterations (3), {@code iterations} (5), {@code seconds} per iteration (1).
@@ -52,32 +53,40 @@ public final class DriverStepBench {
                 .measurementTime(time)
                 .jvmArgs(ManagementFactory.getRuntimeMXBean().getInputArguments().toArray(new String[0]))
                 .addProfiler(MinorFaultsProfiler.class)
+                .addProfiler(CpuTimeProfiler.class)
                 .build();
         report(opts, new Runner(options).run());
     }
 
     private static void report(Map<String, String> opts, Collection<RunResult> results) {
         Map<String, Double> peer = new LinkedHashMap<>();
+        Map<String, Double> peerCpu = new LinkedHashMap<>();
         for (RunResult r : results) {
             if (scenario(r) == DriverStepScenario.ND4J_FUSED_OP) {
                 peer.put(r.getParams().getParam("params"), r.getPrimaryResult().getScore());
+                peerCpu.put(r.getParams().getParam("params"), secondary(r, CpuTimeProfiler.RESULT));
             }
         }
         System.out.println();
         System.out.println("DriverStepBench " + opts + ", java " + System.getProperty("java.version"));
-        System.out.printf(Locale.ROOT, "%-10s %-24s %12s %10s %10s %14s %12s%n", "params", "scenario", "ms/step",
-                "(error)", "ns/param", "ratio to op", "minflt/step");
+        System.out.printf(Locale.ROOT, "%-10s %-24s %10s %9s %9s %12s %11s %13s %12s%n", "params", "scenario",
+                "ms/step", "(error)", "ns/param", "ratio to op", "cpu ms/step", "cpu ratio", "minflt/step");
         for (RunResult r : results) {
             String size = r.getParams().getParam("params");
             Result<?> primary = r.getPrimaryResult();
             double ms = primary.getScore();
             TimeUnit unit = r.getParams().getTimeUnit();
             double nsPerParam = unit.toNanos(1) * ms / Long.parseLong(size);
-            Result<?> faults = r.getSecondaryResults().get(MinorFaultsProfiler.RESULT);
-            System.out.printf(Locale.ROOT, "%-10s %-24s %12.2f %10.2f %10.2f %14.2f %12.0f%n", size, scenario(r),
-                    ms, primary.getScoreError(), nsPerParam, ms / peer.get(size),
-                    faults == null ? Double.NaN : faults.getScore());
+            double cpu = secondary(r, CpuTimeProfiler.RESULT);
+            System.out.printf(Locale.ROOT, "%-10s %-24s %10.2f %9.2f %9.2f %12.2f %11.2f %13.2f %12.0f%n", size,
+                    scenario(r), ms, primary.getScoreError(), nsPerParam, ms / peer.get(size), cpu,
+                    cpu / peerCpu.get(size), secondary(r, MinorFaultsProfiler.RESULT));
         }
+    }
+
+    private static double secondary(RunResult r, String name) {
+        Result<?> result = r.getSecondaryResults().get(name);
+        return result == null ? Double.NaN : result.getScore();
     }
 
     private static DriverStepScenario scenario(RunResult r) {
