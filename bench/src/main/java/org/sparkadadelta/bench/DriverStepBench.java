@@ -15,7 +15,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs {@link DriverStepBenchmark} with JMH (with {@link MinorFaultsProfiler} and {@link CpuTimeProfiler})
+ * Runs {@link DriverStepBenchmark} with JMH (with {@link ProcessCountersProfiler})
  * and prints each scenario's time per step as ns per parameter and as a ratio to ND4J's fused AdaDelta op on
  * the same size in the same run, the same for CPU time, and minor page faults per step. The forked
  * benchmark JVMs get this JVM's flags.
@@ -52,8 +52,7 @@ public final class DriverStepBench {
                 .measurementIterations(Integer.parseInt(opts.get("iterations")))
                 .measurementTime(time)
                 .jvmArgs(ManagementFactory.getRuntimeMXBean().getInputArguments().toArray(new String[0]))
-                .addProfiler(MinorFaultsProfiler.class)
-                .addProfiler(CpuTimeProfiler.class)
+                .addProfiler(ProcessCountersProfiler.class)
                 .build();
         report(opts, new Runner(options).run());
     }
@@ -64,7 +63,7 @@ public final class DriverStepBench {
         for (RunResult r : results) {
             if (scenario(r) == DriverStepScenario.ND4J_FUSED_OP) {
                 peer.put(r.getParams().getParam("params"), r.getPrimaryResult().getScore());
-                peerCpu.put(r.getParams().getParam("params"), secondary(r, CpuTimeProfiler.RESULT));
+                peerCpu.put(r.getParams().getParam("params"), secondary(r, ProcessCountersProfiler.CPU));
             }
         }
         System.out.println();
@@ -77,10 +76,10 @@ public final class DriverStepBench {
             double ms = primary.getScore();
             TimeUnit unit = r.getParams().getTimeUnit();
             double nsPerParam = unit.toNanos(1) * ms / Long.parseLong(size);
-            double cpu = secondary(r, CpuTimeProfiler.RESULT);
+            double cpu = secondary(r, ProcessCountersProfiler.CPU);
             System.out.printf(Locale.ROOT, "%-10s %-24s %10.2f %9.2f %9.2f %12.2f %11.2f %13.2f %12.0f%n", size,
                     scenario(r), ms, primary.getScoreError(), nsPerParam, ms / peer.get(size), cpu,
-                    cpu / peerCpu.get(size), secondary(r, MinorFaultsProfiler.RESULT));
+                    cpu / peerCpu.get(size), secondary(r, ProcessCountersProfiler.FAULTS));
         }
     }
 
