@@ -19,7 +19,7 @@ public class DriverStepBenchmark {
     @Param({"1000000", "4000000", "10000000"})
     public int params;
 
-    @Param({"ND4J_FUSED_OP", "MEMORY_FLOOR", "DEFAULTS_OPS", "EMA_WD_CLIPNORM_OPS", "DEFAULTS_FUSED",
+    @Param({"ND4J_FUSED_OP", "MEMORY_FLOOR", "CLIPNORM_SUM", "DEFAULTS_OPS", "EMA_WD_CLIPNORM_OPS", "DEFAULTS_FUSED",
             "EMA_WD_CLIPNORM_FUSED"})
     public DriverStepScenario scenario;
 

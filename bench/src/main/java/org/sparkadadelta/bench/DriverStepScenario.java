@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.ops.impl.updaters.AdaDeltaUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkadadelta.optim.Adadelta;
 import org.sparkadadelta.optim.Variable;
+import org.sparkadadelta.optim.tensor.Nd4jTensorMath;
 
 /**
  * What one driver step runs, on one float32 variable of a given size: ND4J's own fused AdaDelta updater op
@@ -27,6 +28,8 @@ public enum DriverStepScenario {
      * arrays read, three written back), to tell whether the fused kernel waits on memory or on arithmetic.
      */
     MEMORY_FLOOR(null),
+    /** Norm clipping's read pass alone: {@code sum(g*g)} in numpy's pairwise order, as clipnorm computes it. */
+    CLIPNORM_SUM(null),
     DEFAULTS_OPS(() -> Adadelta.builder().updateKernel(TENSOR_OPS)),
     EMA_WD_CLIPNORM_OPS(() -> Adadelta.builder().updateKernel(TENSOR_OPS).useEma(true).weightDecay(0.004)
             .clipnorm(1.0)),
@@ -47,6 +50,10 @@ public enum DriverStepScenario {
     public Runnable create(int n) {
         if (this == MEMORY_FLOOR) {
             return memoryFloor(n);
+        }
+        if (this == CLIPNORM_SUM) {
+            INDArray grad = gaussian(n, 3, 1e-2);
+            return () -> Nd4jTensorMath.INSTANCE.sumOfSquares(grad);
         }
         if (optimizer == null) {
             INDArray grad = gaussian(n, 1, 1e-2);
