@@ -1,137 +1,94 @@
 package org.sparkadadelta.bench;
 
-import static org.sparkadadelta.optim.Adadelta.UpdateKernel.FUSED;
-import static org.sparkadadelta.optim.Adadelta.UpdateKernel.TENSOR_OPS;
-
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.lang.management.ManagementFactory;
+import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.updaters.AdaDeltaUpdater;
-import org.nd4j.linalg.factory.Nd4j;
-import org.sparkadadelta.optim.Adadelta;
-import org.sparkadadelta.optim.Variable;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * The driver's optimizer step on one float32 variable of {@code params} elements, against ND4J's own fused
- * AdaDelta updater op on the same size, in the same JVM. Scenarios run interleaved, round after round, so
- * that a noisy neighbour on the shared machine hits them alike; each figure is reported as a ratio against
- * the fused op of the same round (the median over rounds), with minor page faults per step.
+ * Runs {@link DriverStepBenchmark} with JMH (with {@link ProcessCountersProfiler})
+ * and prints each scenario's time per step as ns per parameter and as a ratio to ND4J's fused AdaDelta op on
+ * the same size in the same run, the same for CPU time, and minor page faults per step. The forked
+ * benchmark JVMs get this JVM's flags.
  *
- * <p>{@code Adadelta.apply} runs with each {@link Adadelta.UpdateKernel}: the ND4J ops (the default) and
- * the fused loop.
- *
- * <p>Arguments ({@code key=value}): {@code params} (10,000,000), {@code rounds} (7), {@code steps} per
- * round (5), {@code warmup} steps per scenario (3).
+ * <p>Arguments ({@code key=value}): {@code params}, comma-separated sizes (1000000,4000000,10000000);
+ * {@code forks} (1), {@code warmup} iterations (3), {@code iterations} (5), {@code seconds} per iteration (1).
  */
 public final class DriverStepBench {
     private DriverStepBench() {
     }
 
-    /** One step of something to time. */
-    private interface Step {
-        void run();
-    }
-
-    public static void main(String[] args) {
-        Map<String, Long> opts = new LinkedHashMap<>();
-        opts.put("params", 10_000_000L);
-        opts.put("rounds", 7L);
-        opts.put("steps", 5L);
-        opts.put("warmup", 3L);
+    public static void main(String[] args) throws RunnerException {
+        Map<String, String> opts = new LinkedHashMap<>();
+        opts.put("params", "1000000,4000000,10000000");
+        opts.put("forks", "1");
+        opts.put("warmup", "3");
+        opts.put("iterations", "5");
+        opts.put("seconds", "1");
         for (String a : args) {
             String[] kv = a.split("=", 2);
             if (!opts.containsKey(kv[0]) || kv.length != 2) {
                 throw new IllegalArgumentException("unknown argument " + a + "; expected key=value with key in "
                         + opts.keySet());
             }
-            opts.put(kv[0], Long.parseLong(kv[1].replace("_", "")));
+            opts.put(kv[0], kv[1].replace("_", ""));
         }
-        int n = Math.toIntExact(opts.get("params"));
-        int rounds = Math.toIntExact(opts.get("rounds"));
-        int steps = Math.toIntExact(opts.get("steps"));
-
-        Map<String, Step> scenarios = new LinkedHashMap<>();
-        scenarios.put("nd4j fused AdaDelta op", fusedNd4jOp(n));
-        scenarios.put("Adadelta.apply defaults", adadelta(n, Adadelta.builder().updateKernel(TENSOR_OPS)));
-        scenarios.put("... ema+wd+clipnorm",
-                adadelta(n, Adadelta.builder().updateKernel(TENSOR_OPS).useEma(true).weightDecay(0.004).clipnorm(1.0)));
-        scenarios.put("Adadelta.apply defaults, FUSED", adadelta(n, Adadelta.builder().updateKernel(FUSED)));
-        scenarios.put("... ema+wd+clipnorm, FUSED",
-                adadelta(n, Adadelta.builder().updateKernel(FUSED).useEma(true).weightDecay(0.004).clipnorm(1.0)));
-
-        for (Step s : scenarios.values()) {
-            for (long i = 0; i < opts.get("warmup"); i++) {
-                s.run();
-            }
-        }
-        Map<String, List<double[]>> results = new LinkedHashMap<>();
-        scenarios.keySet().forEach(k -> results.put(k, new ArrayList<>()));
-        for (int r = 0; r < rounds; r++) {
-            for (Map.Entry<String, Step> e : scenarios.entrySet()) {
-                long faults = MinorFaults.count();
-                long t0 = System.nanoTime();
-                for (int i = 0; i < steps; i++) {
-                    e.getValue().run();
-                }
-                double nsPerParam = (System.nanoTime() - t0) / (double) steps / n;
-                double faultsPerStep = (MinorFaults.count() - faults) / (double) steps;
-                results.get(e.getKey()).add(new double[] {nsPerParam, faultsPerStep});
-            }
-        }
-        report(opts, results);
+        TimeValue time = TimeValue.seconds(Long.parseLong(opts.get("seconds")));
+        Options options = new OptionsBuilder()
+                .include(DriverStepBenchmark.class.getName())
+                .param("params", opts.get("params").split(","))
+                .forks(Integer.parseInt(opts.get("forks")))
+                .warmupIterations(Integer.parseInt(opts.get("warmup")))
+                .warmupTime(time)
+                .measurementIterations(Integer.parseInt(opts.get("iterations")))
+                .measurementTime(time)
+                .jvmArgs(ManagementFactory.getRuntimeMXBean().getInputArguments().toArray(new String[0]))
+                .addProfiler(ProcessCountersProfiler.class)
+                .build();
+        report(opts, new Runner(options).run());
     }
 
-    private static void report(Map<String, Long> opts, Map<String, List<double[]>> results) {
+    private static void report(Map<String, String> opts, Collection<RunResult> results) {
+        Map<String, Double> peer = new LinkedHashMap<>();
+        Map<String, Double> peerCpu = new LinkedHashMap<>();
+        for (RunResult r : results) {
+            if (scenario(r) == DriverStepScenario.ND4J_FUSED_OP) {
+                peer.put(r.getParams().getParam("params"), r.getPrimaryResult().getScore());
+                peerCpu.put(r.getParams().getParam("params"), secondary(r, ProcessCountersProfiler.CPU));
+            }
+        }
+        System.out.println();
         System.out.println("DriverStepBench " + opts + ", java " + System.getProperty("java.version"));
-        List<double[]> peer = results.values().iterator().next();
-        System.out.printf(Locale.ROOT, "%-32s %12s %12s %14s %16s%n", "scenario", "ns/param", "(min)",
-                "ratio to op", "minflt/step");
-        for (Map.Entry<String, List<double[]>> e : results.entrySet()) {
-            List<double[]> rs = e.getValue();
-            double[] ns = rs.stream().mapToDouble(x -> x[0]).toArray();
-            double[] ratio = new double[rs.size()];
-            for (int i = 0; i < ratio.length; i++) {
-                ratio[i] = rs.get(i)[0] / peer.get(i)[0];
-            }
-            double[] faults = rs.stream().mapToDouble(x -> x[1]).toArray();
-            System.out.printf(Locale.ROOT, "%-32s %12.2f %12.2f %14.2f %16.0f%n", e.getKey(), median(ns),
-                    Arrays.stream(ns).min().orElseThrow(), median(ratio), median(faults));
+        System.out.printf(Locale.ROOT, "%-10s %-24s %10s %9s %9s %12s %11s %13s %12s%n", "params", "scenario",
+                "ms/step", "(error)", "ns/param", "ratio to op", "cpu ms/step", "cpu ratio", "minflt/step");
+        for (RunResult r : results) {
+            String size = r.getParams().getParam("params");
+            Result<?> primary = r.getPrimaryResult();
+            double ms = primary.getScore();
+            TimeUnit unit = r.getParams().getTimeUnit();
+            double nsPerParam = unit.toNanos(1) * ms / Long.parseLong(size);
+            double cpu = secondary(r, ProcessCountersProfiler.CPU);
+            System.out.printf(Locale.ROOT, "%-10s %-24s %10.2f %9.2f %9.2f %12.2f %11.2f %13.2f %12.0f%n", size,
+                    scenario(r), ms, primary.getScoreError(), nsPerParam, ms / peer.get(size), cpu,
+                    cpu / peerCpu.get(size), secondary(r, ProcessCountersProfiler.FAULTS));
         }
     }
 
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    private static double secondary(RunResult r, String name) {
+        Result<?> result = r.getSecondaryResults().get(name);
+        return result == null ? Double.NaN : result.getScore();
     }
 
-    /** ND4J's native {@code adaDeltaUpdater} op: the update into its own array, both averages in place. */
-    private static Step fusedNd4jOp(int n) {
-        INDArray grad = gaussian(n, 1, 1e-2);
-        INDArray msg = Nd4j.zeros(DataType.FLOAT, n);
-        INDArray msdx = Nd4j.zeros(DataType.FLOAT, n);
-        INDArray update = Nd4j.zeros(DataType.FLOAT, n);
-        return () -> Nd4j.exec(new AdaDeltaUpdater(grad, msg, msdx, update, msg, msdx,
-                Adadelta.DEFAULT_RHO, Adadelta.DEFAULT_EPSILON));
-    }
-
-    private static Step adadelta(int n, Adadelta.Builder builder) {
-        Variable v = new Variable("kernel", "dense/kernel", gaussian(n, 2, 0.1));
-        INDArray grad = gaussian(n, 3, 1e-2);
-        Adadelta opt = builder.build();
-        List<Variable> vars = List.of(v);
-        List<INDArray> grads = List.of(grad);
-        opt.build(vars);
-        return () -> opt.apply(grads, vars);
-    }
-
-    private static INDArray gaussian(int n, long seed, double scale) {
-        Nd4j.getRandom().setSeed(seed);
-        return Nd4j.randn(DataType.FLOAT, n).muli(scale);
+    private static DriverStepScenario scenario(RunResult r) {
+        return DriverStepScenario.valueOf(r.getParams().getParam("scenario"));
     }
 }

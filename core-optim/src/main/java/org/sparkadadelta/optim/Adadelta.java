@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkadadelta.optim.tensor.FusedAdadeltaUpdate;
+import org.sparkadadelta.optim.tensor.FusedStages;
 import org.sparkadadelta.optim.tensor.Nd4jTensorMath;
 import org.sparkadadelta.optim.tensor.Precision;
 import org.sparkadadelta.optim.tensor.TensorMath;
@@ -37,8 +38,9 @@ public final class Adadelta extends BaseOptimizer {
         /** A dozen in-place {@link TensorMath} ops (ND4J's native kernels by default). */
         TENSOR_OPS,
         /**
-         * One Java loop over the variable's and slots' off-heap memory ({@link FusedAdadeltaUpdate}); weight
-         * decay, EMA and norm clipping also run as single loops ({@link org.sparkadadelta.optim.tensor.FusedLoops}).
+         * One Java loop over the variable's and slots' off-heap memory ({@link FusedAdadeltaUpdate}). For float32
+         * variables the accumulation average, clipping, weight decay and EMA run inside it ({@link FusedStages});
+         * otherwise they run as single loops of their own ({@link org.sparkadadelta.optim.tensor.FusedLoops}).
          */
         FUSED;
 
@@ -113,6 +115,21 @@ public final class Adadelta extends BaseOptimizer {
             accumulatedGrads.add(addSlot(v, "accumulated_grad"));
             accumulatedDeltas.add(addSlot(v, "accumulated_delta_var"));
         }
+    }
+
+    @Override
+    protected boolean fusesStages(INDArray gradient, Variable variable) {
+        int i = indexOf(variable);
+        return kernel == UpdateKernel.FUSED && gradient.dataType() == variable.value().dataType()
+                && FusedAdadeltaUpdate.supports(gradient, accumulatedGrads.get(i).value(),
+                        accumulatedDeltas.get(i).value(), variable.value());
+    }
+
+    @Override
+    protected void updateStep(INDArray gradient, Variable variable, double learningRate, FusedStages stages) {
+        int i = indexOf(variable);
+        fused.apply(gradient, accumulatedGrads.get(i).value(), accumulatedDeltas.get(i).value(), variable.value(),
+                rho, epsilon, variable.precision().round(learningRate), stages);
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkadadelta.optim.schedules.LearningRateSchedule;
 import org.sparkadadelta.optim.tensor.FusedLoops;
+import org.sparkadadelta.optim.tensor.FusedStages;
 import org.sparkadadelta.optim.tensor.TensorMath;
 
 /**
@@ -40,6 +41,8 @@ public abstract class BaseOptimizer implements Optimizer {
     protected final TensorMath math;
     private final Scratch scratch;
     private final FusedLoops fused;
+    /** One per built variable, for the fused step (empty without the fused loops). */
+    private final List<FusedStages> stages = new ArrayList<>();
     private final GradientClipping clipping;
     private final WeightDecay weightDecay;
     private final Variable iteration;
@@ -85,6 +88,23 @@ public abstract class BaseOptimizer implements Optimizer {
      * and the learning rate as evaluated for this step (a float32 value unless a supplier gave more).
      */
     protected abstract void updateStep(INDArray gradient, Variable variable, double learningRate);
+
+    /**
+     * Whether {@link #updateStep(INDArray, Variable, double, FusedStages)} can run this variable's step: the
+     * rule with the base optimizer's elementwise work in one pass. No by default.
+     */
+    protected boolean fusesStages(INDArray gradient, Variable variable) {
+        return false;
+    }
+
+    /**
+     * The rule with {@code stages} run in the same pass: the gradient averaged and clipped before the rule
+     * uses it, the variable decayed before the rule and averaged after. Only called where
+     * {@link #fusesStages} said yes.
+     */
+    protected void updateStep(INDArray gradient, Variable variable, double learningRate, FusedStages stages) {
+        throw new UnsupportedOperationException(kerasClassName() + " has no fused update step");
+    }
 
     /** Keras's class name, e.g. {@code Adadelta}. */
     @Override
@@ -157,6 +177,11 @@ public abstract class BaseOptimizer implements Optimizer {
                         slotsFor(vars, "gradient_accumulator"), math, scratch);
             }
             trainableVariables = vars;
+            if (fused != null) {
+                for (int i = 0; i < vars.size(); i++) {
+                    stages.add(new FusedStages());
+                }
+            }
             createSlots(vars);
             reserveScratch(vars);
         } finally {
@@ -282,24 +307,85 @@ public abstract class BaseOptimizer implements Optimizer {
             grads = scratch.divided(grads, vars, options.lossScaleFactor());
         }
         double lr = learningRateValue();
+        boolean[] averaged = null;
         if (accumulator == null) {
-            update(grads, vars, lr);
+            averaged = update(grads, vars, lr, null);
         } else {
             int[] indices = vars.stream().mapToInt(this::indexOf).toArray();
             if (accumulator.isUpdateStep(raw)) {
-                update(accumulator.averaged(grads, vars, indices), vars, lr);
+                averaged = update(grads, vars, lr, indices);
                 accumulator.reset();
             } else {
                 accumulator.add(grads, indices);
             }
         }
         if (movingAverage != null) {
-            movingAverage.update(trainableVariables, iterations());
+            movingAverage.update(trainableVariables, iterations(), averaged);
         }
         iteration.value().assign(raw + 1);
     }
 
-    private void update(List<INDArray> grads, List<Variable> vars, double lr) {
+    /**
+     * Clipping, weight decay and the rule; on an accumulation update step ({@code accumulatorIndices}: the
+     * variables' build indices) the gradients are first averaged with the accumulated sums.
+     *
+     * @return the build indices whose EMA this step already updated (fused), or null
+     */
+    private boolean[] update(List<INDArray> grads, List<Variable> vars, double lr, int[] accumulatorIndices) {
+        if (fused != null && clippingObserver == null) {
+            if (accumulatorIndices != null && clipping.needsNorms()) {
+                grads = accumulator.averaged(grads, vars, accumulatorIndices); // the norms are of the average
+                accumulatorIndices = null;
+            }
+            List<FusedStages> staged = stage(grads, vars, lr, accumulatorIndices);
+            if (staged != null) {
+                return fusedUpdate(grads, vars, lr, staged);
+            }
+        }
+        if (accumulatorIndices != null) {
+            grads = accumulator.averaged(grads, vars, accumulatorIndices);
+        }
+        separateUpdate(grads, vars, lr);
+        return null;
+    }
+
+    /**
+     * Each variable's stages without clipping, or null when some variable cannot take the fused step (then
+     * every variable takes the separate passes).
+     */
+    private List<FusedStages> stage(List<INDArray> grads, List<Variable> vars, double lr, int[] accumulatorIndices) {
+        List<FusedStages> staged = stages.subList(0, vars.size());
+        long publicIterations = iterations();
+        for (int i = 0; i < vars.size(); i++) {
+            Variable v = vars.get(i);
+            FusedStages s = staged.get(i).clear();
+            if (accumulatorIndices != null) {
+                accumulator.stage(accumulatorIndices[i], s);
+            }
+            weightDecay.stage(v, lr, s);
+            if (movingAverage != null) {
+                movingAverage.stage(indexOf(v), v, publicIterations, s);
+            }
+            if (!s.supports(v.value()) || !fusesStages(grads.get(i), v)) {
+                return null;
+            }
+        }
+        return staged;
+    }
+
+    private boolean[] fusedUpdate(List<INDArray> grads, List<Variable> vars, double lr, List<FusedStages> staged) {
+        clipping.stage(grads, staged);
+        boolean[] averaged = movingAverage == null ? null : new boolean[trainableVariables.size()];
+        for (int i = 0; i < vars.size(); i++) {
+            updateStep(grads.get(i), vars.get(i), lr, staged.get(i));
+            if (averaged != null) {
+                averaged[indexOf(vars.get(i))] = true;
+            }
+        }
+        return averaged;
+    }
+
+    private void separateUpdate(List<INDArray> grads, List<Variable> vars, double lr) {
         if (clippingObserver != null) {
             clippingObserver.beforeClipping(vars, grads);
         }

@@ -3,6 +3,7 @@ package org.sparkadadelta.optim;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkadadelta.optim.tensor.FusedStages;
 import org.sparkadadelta.optim.tensor.Precision;
 import org.sparkadadelta.optim.tensor.TensorMath;
 
@@ -48,6 +49,11 @@ final class GradientAccumulator {
             out.add(average);
         }
         return out;
+    }
+
+    /** The average {@code (g + sum) / N} of the variable at build index {@code index} as a stage of its fused update. */
+    void stage(int index, FusedStages stages) {
+        stages.averageWith(sums.get(index).value(), period);
     }
 
     void add(List<INDArray> grads, int[] indices) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.BiConsumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkadadelta.optim.tensor.FusedLoops;
+import org.sparkadadelta.optim.tensor.FusedStages;
 import org.sparkadadelta.optim.tensor.Precision;
 import org.sparkadadelta.optim.tensor.TensorMath;
 
@@ -74,11 +75,8 @@ final class GradientClipping {
      * an ulp). The norm of an all-zero tensor is 0 and a NaN anywhere makes the whole tensor NaN.
      */
     private void clipByNorm(INDArray g, INDArray out) {
-        Precision p = TensorMath.precisionOf(g);
-        double c = p.round(threshold);
-        double sumSq = math.sumOfSquares(g);
-        double l2 = sumSq > 0 ? p.sqrt(sumSq) : sumSq;
-        double denominator = Double.isNaN(l2) ? l2 : Math.max(l2, c);
+        double c = TensorMath.precisionOf(g).round(threshold);
+        double denominator = normDenominator(g);
         if (fused != null && FusedLoops.supports(g, out)) {
             fused.multiplyThenDivide(g, c, denominator, out);
             return;
@@ -87,11 +85,53 @@ final class GradientClipping {
         math.divide(out, denominator, out);
     }
 
+    /** {@code max(norm, c)} of one gradient, NaN when the norm is. */
+    private double normDenominator(INDArray g) {
+        Precision p = TensorMath.precisionOf(g);
+        double sumSq = math.sumOfSquares(g);
+        double l2 = sumSq > 0 ? p.sqrt(sumSq) : sumSq;
+        return Double.isNaN(l2) ? l2 : Math.max(l2, p.round(threshold));
+    }
+
+    /** Whether clipping needs the gradients' norms, and so a pass over them before the update. */
+    boolean needsNorms() {
+        return mode == Mode.NORM || mode == Mode.GLOBAL_NORM;
+    }
+
+    /**
+     * Clipping as a stage of a fused update, for the same bits as {@link #clip}: the norms are computed
+     * here (their own pass over each gradient), the elementwise part is left to the kernel.
+     */
+    void stage(List<INDArray> grads, List<FusedStages> stages) {
+        switch (mode) {
+            case NORM:
+                for (int i = 0; i < grads.size(); i++) {
+                    INDArray g = grads.get(i);
+                    stages.get(i).multiplyThenDivide(TensorMath.precisionOf(g).round(threshold), normDenominator(g));
+                }
+                break;
+            case GLOBAL_NORM:
+                double scale = globalScale(grads);
+                stages.forEach(s -> s.multiply(scale));
+                break;
+            case VALUE:
+                stages.forEach(s -> s.clipByValue(threshold));
+                break;
+            default:
+                break;
+        }
+    }
+
     /**
      * Scales every gradient by {@code c * min(1/norm, 1/c)}, plus {@code norm - norm} so that a non-finite
      * norm turns every gradient NaN. {@code 1/c} is a double divided before rounding, as in Keras.
      */
     private List<INDArray> clipByGlobalNorm(List<INDArray> grads, List<Variable> vars) {
+        double scale = globalScale(grads);
+        return map(grads, vars, (g, out) -> math.multiply(g, scale, out));
+    }
+
+    private double globalScale(List<INDArray> grads) {
         Precision p = Precision.FLOAT32;
         for (INDArray g : grads) {
             p = Precision.wider(p, TensorMath.precisionOf(g));
@@ -104,8 +144,7 @@ final class GradientClipping {
         double inverse = p.divide(1.0, norm);
         double cap = p.round(1.0 / threshold);
         double smaller = Double.isNaN(inverse) ? inverse : Math.min(inverse, cap);
-        double scale = p.add(p.multiply(p.round(threshold), smaller), p.subtract(norm, norm));
-        return map(grads, vars, (g, out) -> math.multiply(g, scale, out));
+        return p.add(p.multiply(p.round(threshold), smaller), p.subtract(norm, norm));
     }
 
     private List<INDArray> map(List<INDArray> grads, List<Variable> vars, BiConsumer<INDArray, INDArray> f) {

@@ -3,6 +3,7 @@ package org.sparkadadelta.optim;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkadadelta.optim.tensor.FusedLoops;
+import org.sparkadadelta.optim.tensor.FusedStages;
 import org.sparkadadelta.optim.tensor.Precision;
 import org.sparkadadelta.optim.tensor.TensorMath;
 
@@ -35,13 +36,19 @@ final class MovingAverage {
      * @param iterations the public iteration counter before this step's increment
      */
     void update(List<Variable> variables, long iterations) {
+        update(variables, iterations, null);
+    }
+
+    /** As {@link #update(List, long)}, skipping the build indices marked in {@code alreadyAveraged} (may be null). */
+    void update(List<Variable> variables, long iterations, boolean[] alreadyAveraged) {
         for (int i = 0; i < variables.size(); i++) {
+            if (alreadyAveraged != null && alreadyAveraged[i]) {
+                continue;
+            }
             Variable v = variables.get(i);
             Variable avg = averages.get(i);
-            Precision p = v.precision();
-            // 1 - m is float arithmetic on the rounded m, unlike Adadelta's 1 - rho.
-            double m = p.multiply(iterations != 0 ? 1.0 : 0.0, p.round(momentum));
-            double oneMinusM = p.subtract(1.0, m);
+            double m = momentum(v.precision(), iterations);
+            double oneMinusM = v.precision().subtract(1.0, m);
             if (fused != null && FusedLoops.supports(avg.value(), v.value())) {
                 fused.average(avg.value(), v.value(), m, oneMinusM);
                 continue;
@@ -54,6 +61,20 @@ final class MovingAverage {
         if (overwritePeriod > 0 && (iterations + 1) % overwritePeriod == 0) {
             copyAveragesInto(variables);
         }
+    }
+
+    /**
+     * The average of the variable at build index {@code index} as a stage of its fused update, which then
+     * stands for this step's {@link #update} of that variable.
+     */
+    void stage(int index, Variable v, long iterations, FusedStages stages) {
+        double m = momentum(v.precision(), iterations);
+        stages.movingAverage(averages.get(index).value(), m, v.precision().subtract(1.0, m));
+    }
+
+    /** {@code m}: 0 on the first public iteration; {@code 1 - m} is then float arithmetic on the rounded m. */
+    private double momentum(Precision p, long iterations) {
+        return p.multiply(iterations != 0 ? 1.0 : 0.0, p.round(momentum));
     }
 
     void copyAveragesInto(List<Variable> variables) {

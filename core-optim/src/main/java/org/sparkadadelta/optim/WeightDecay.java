@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkadadelta.optim.tensor.FusedLoops;
+import org.sparkadadelta.optim.tensor.FusedStages;
 import org.sparkadadelta.optim.tensor.Precision;
 import org.sparkadadelta.optim.tensor.TensorMath;
 
@@ -68,6 +69,13 @@ final class WeightDecay {
                 math.multiply(decay, lr, decay);
                 math.subtract(v.value(), decay, v.value());
             }
+        }
+    }
+
+    /** Weight decay of {@code v} as a stage of its fused update, if it is decayed. */
+    void stage(Variable v, double learningRate, FusedStages stages) {
+        if (factor != null && isDecayed(v)) {
+            stages.decay(Precision.FLOAT32.round(factor), v.precision().round(learningRate));
         }
     }
 

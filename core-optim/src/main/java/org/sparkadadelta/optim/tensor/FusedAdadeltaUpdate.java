@@ -18,13 +18,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * for bit against the ops.
  */
 public final class FusedAdadeltaUpdate {
-    /** Elements per chunk: the four chunks of one dtype fit in a 32 KiB L1 cache. */
+    /** Elements per chunk: the six float32 chunks (24 KiB) fit in a 32 KiB L1 cache. */
     private static final int CHUNK = 1024;
 
     // Chunks of the off-heap arrays are copied into these (bulk copies), computed in a loop the JIT
     // vectorizes over plain arrays, and copied back; kept for the next call, so nothing is allocated.
-    private final float[][] floats = new float[4][CHUNK];
+    private final float[][] floats = new float[6][CHUNK];
     private final double[][] doubles = new double[4][CHUNK];
+    private final FusedStages none = new FusedStages();
 
     /** Whether the loop can run on these arrays: one float dtype, C-contiguous, same length. */
     public static boolean supports(INDArray gradient, INDArray accumulatedGrad, INDArray accumulatedDelta,
@@ -45,9 +46,7 @@ public final class FusedAdadeltaUpdate {
     public void apply(INDArray gradient, INDArray accumulatedGrad, INDArray accumulatedDelta, INDArray variable,
             double rho, double epsilon, double learningRate) {
         if (TensorMath.precisionOf(variable) == Precision.FLOAT32) {
-            floats(ElementBuffers.floats(gradient), ElementBuffers.floats(accumulatedGrad),
-                    ElementBuffers.floats(accumulatedDelta), ElementBuffers.floats(variable), (float) rho,
-                    (float) (1 - rho), (float) epsilon, (float) learningRate);
+            apply(gradient, accumulatedGrad, accumulatedDelta, variable, rho, epsilon, learningRate, none.clear());
         } else {
             doubles(ElementBuffers.doubles(gradient), ElementBuffers.doubles(accumulatedGrad),
                     ElementBuffers.doubles(accumulatedDelta), ElementBuffers.doubles(variable), rho, 1 - rho,
@@ -55,19 +54,44 @@ public final class FusedAdadeltaUpdate {
         }
     }
 
+    /**
+     * The same update of a float32 variable with what the base optimizer does around it in the same pass
+     * ({@link FusedStages}: the gradient averaged and clipped before the rule, the variable decayed before
+     * it and averaged after it), each element read and written once. Needs {@link #supports} and
+     * {@link FusedStages#supports}.
+     */
+    public void apply(INDArray gradient, INDArray accumulatedGrad, INDArray accumulatedDelta, INDArray variable,
+            double rho, double epsilon, double learningRate, FusedStages stages) {
+        floats(ElementBuffers.floats(gradient), ElementBuffers.floats(accumulatedGrad),
+                ElementBuffers.floats(accumulatedDelta), ElementBuffers.floats(variable), (float) rho,
+                (float) (1 - rho), (float) epsilon, (float) learningRate, stages);
+    }
+
     private void floats(FloatBuffer g, FloatBuffer eg, FloatBuffer edx, FloatBuffer v, float rho,
-            float oneMinusRho, float eps, float lr) {
+            float oneMinusRho, float eps, float lr, FusedStages stages) {
         float[] gc = floats[0];
         float[] egc = floats[1];
         float[] edxc = floats[2];
         float[] vc = floats[3];
+        float[] sumc = floats[4];
+        float[] avgc = floats[5];
+        FloatBuffer sum = stages.accumulator == null ? null : ElementBuffers.floats(stages.accumulator);
+        FloatBuffer avg = stages.average == null ? null : ElementBuffers.floats(stages.average);
         int n = v.limit();
         for (int at = 0; at < n; at += CHUNK) {
             int len = Math.min(CHUNK, n - at);
             g.get(at, gc, 0, len);
+            if (sum != null) {
+                sum.get(at, sumc, 0, len);
+                FloatChunks.addThenDivide(gc, sumc, len, stages.period);
+            }
+            clip(gc, len, stages);
             eg.get(at, egc, 0, len);
             edx.get(at, edxc, 0, len);
             v.get(at, vc, 0, len);
+            if (stages.decay) {
+                FloatChunks.decay(vc, len, stages.decayFactor, stages.decayRate);
+            }
             for (int i = 0; i < len; i++) {
                 float gi = gc[i];
                 float egi = egc[i] * rho + (gi * gi) * oneMinusRho;
@@ -80,6 +104,21 @@ public final class FusedAdadeltaUpdate {
             eg.put(at, egc, 0, len);
             edx.put(at, edxc, 0, len);
             v.put(at, vc, 0, len);
+            if (avg != null) {
+                avg.get(at, avgc, 0, len);
+                FloatChunks.average(avgc, vc, len, stages.momentum, stages.oneMinusMomentum);
+                avg.put(at, avgc, 0, len);
+            }
+        }
+    }
+
+    private static void clip(float[] gc, int len, FusedStages stages) {
+        switch (stages.clip) {
+            case VALUE -> FloatChunks.clip(gc, len, stages.clipFirst, stages.clipSecond);
+            case MULTIPLY_THEN_DIVIDE -> FloatChunks.multiplyThenDivide(gc, len, stages.clipFirst, stages.clipSecond);
+            case MULTIPLY -> FloatChunks.multiply(gc, len, stages.clipFirst);
+            default -> {
+            }
         }
     }
 

@@ -38,9 +38,7 @@ public final class FusedLoops {
             for (int at = 0; at < vb.limit(); at += CHUNK) {
                 int len = Math.min(CHUNK, vb.limit() - at);
                 vb.get(at, c, 0, len);
-                for (int i = 0; i < len; i++) {
-                    c[i] = c[i] - (c[i] * w) * l;
-                }
+                FloatChunks.decay(c, len, w, l);
                 vb.put(at, c, 0, len);
             }
         } else {
@@ -70,9 +68,7 @@ public final class FusedLoops {
                 int len = Math.min(CHUNK, ab.limit() - at);
                 ab.get(at, a, 0, len);
                 vb.get(at, x, 0, len);
-                for (int i = 0; i < len; i++) {
-                    a[i] = a[i] * mf + x[i] * kf;
-                }
+                FloatChunks.average(a, x, len, mf, kf);
                 ab.put(at, a, 0, len);
             }
         } else {
@@ -103,9 +99,7 @@ public final class FusedLoops {
             for (int at = 0; at < gb.limit(); at += CHUNK) {
                 int len = Math.min(CHUNK, gb.limit() - at);
                 gb.get(at, x, 0, len);
-                for (int i = 0; i < len; i++) {
-                    x[i] = (x[i] * cf) / df;
-                }
+                FloatChunks.multiplyThenDivide(x, len, cf, df);
                 ob.put(at, x, 0, len);
             }
         } else {

@@ -37,8 +37,8 @@ final class KernelSamples {
     /** Same dtype and the same bits element by element; any NaN matches any NaN. */
     static void assertSameBits(INDArray expected, INDArray actual, String what) {
         assertEquals(expected.dataType(), actual.dataType());
-        double[] e = expected.toDoubleVector();
-        double[] a = actual.toDoubleVector();
+        double[] e = expected.dup('c').reshape(expected.length()).toDoubleVector();
+        double[] a = actual.dup('c').reshape(actual.length()).toDoubleVector();
         for (int i = 0; i < e.length; i++) {
             if (Double.isNaN(e[i]) && Double.isNaN(a[i])) {
                 continue;
