@@ -16,9 +16,10 @@ final class WeightTensors {
     }
 
     private static SavedTensor tensor(VariableSpec v, float[] weights) {
-        double[] values = new double[v.size()];
+        float[] slice = v.copyOf(weights);
+        double[] values = new double[slice.length];
         for (int i = 0; i < values.length; i++) {
-            values[i] = weights[v.offset() + i];
+            values[i] = slice[i];
         }
         return new SavedTensor(v.path(), v.name(), null, null, DTYPE, v.shape(), values);
     }

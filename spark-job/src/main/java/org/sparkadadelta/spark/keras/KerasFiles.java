@@ -115,9 +115,7 @@ public final class KerasFiles {
     }
 
     private static KerasTensor slice(float[] weights, VariableSpec v) {
-        float[] values = new float[v.size()];
-        System.arraycopy(weights, v.offset(), values, 0, values.length);
-        return KerasTensor.float32(v.path(), v.shape(), values);
+        return KerasTensor.float32(v.path(), v.shape(), v.copyOf(weights));
     }
 
     /** A LossScaleOptimizer's group holds all its variables and, as Keras writes it, its inner optimizer's again. */
@@ -279,7 +277,7 @@ public final class KerasFiles {
             throw new IllegalArgumentException(source + ": " + t.path() + " (" + v.path() + ") has shape "
                     + t.pythonShape() + ", the model needs " + KerasTensor.pythonShape(v.shape()));
         }
-        System.arraycopy((float[]) t.values(), 0, weights, v.offset(), v.size());
+        v.copyInto((float[]) t.values(), weights);
     }
 
     private static InputStream open(String path, Configuration conf) throws IOException {

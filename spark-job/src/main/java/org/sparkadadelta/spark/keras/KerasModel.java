@@ -119,8 +119,7 @@ public record KerasModel(ModelSpec model, int features, float[] weights, Map<Str
     public List<Variable> variables() {
         List<Variable> vars = new ArrayList<>();
         for (VariableSpec v : layout().variables()) {
-            vars.add(new Variable(v.name(), v.path(), Nd4j.createFromArray(
-                    Arrays.copyOfRange(weights, v.offset(), v.offset() + v.size())).reshape('c', v.shape())));
+            vars.add(new Variable(v.name(), v.path(), Nd4j.createFromArray(v.copyOf(weights)).reshape('c', v.shape())));
         }
         return vars;
     }

@@ -342,8 +342,7 @@ public final class Network implements Serializable {
     private List<INDArray> views(INDArray flat) {
         List<INDArray> out = new ArrayList<>();
         for (VariableSpec v : layout.variables()) {
-            out.add(flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(v.offset(), v.offset() + v.size()))
-                    .reshape(v.shape()));
+            out.add(v.view(flat));
         }
         return out;
     }

@@ -2,6 +2,8 @@ package org.sparkadadelta.spark.model;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * One model variable as Keras names it: {@code name} (e.g. {@code kernel}), {@code path}
@@ -14,6 +16,24 @@ public record VariableSpec(String name, String path, long[] shape, int offset) i
             n *= d;
         }
         return Math.toIntExact(n);
+    }
+
+    /** This variable's values, copied out of the flat parameter vector {@code flat}. */
+    public float[] copyOf(float[] flat) {
+        return Arrays.copyOfRange(flat, offset, offset + size());
+    }
+
+    /** Writes {@code values} (this variable's, row-major) into its slice of the flat vector {@code flat}. */
+    public void copyInto(float[] values, float[] flat) {
+        if (values.length != size()) {
+            throw new IllegalArgumentException(path + " holds " + size() + " values; got " + values.length);
+        }
+        System.arraycopy(values, 0, flat, offset, values.length);
+    }
+
+    /** A view (no copy) of this variable's slice of the flat ND4J vector {@code flat}, in its shape, row-major. */
+    public INDArray view(INDArray flat) {
+        return flat.get(NDArrayIndex.interval(offset, offset + size())).reshape('c', shape);
     }
 
     @Override

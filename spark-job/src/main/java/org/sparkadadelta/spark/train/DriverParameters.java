@@ -7,7 +7,6 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sparkadadelta.optim.Variable;
 import org.sparkadadelta.spark.model.ParameterLayout;
 import org.sparkadadelta.spark.model.VariableSpec;
@@ -28,7 +27,7 @@ final class DriverParameters {
         this.layout = layout;
         this.flat = Nd4j.createFromArray(initial.clone());
         for (VariableSpec v : layout.variables()) {
-            variables.add(new Variable(v.name(), v.path(), slice(flat, v)));
+            variables.add(new Variable(v.name(), v.path(), v.view(flat)));
         }
     }
 
@@ -68,14 +67,10 @@ final class DriverParameters {
             gradient = Nd4j.create(DataType.FLOAT, layout.size());
             gradientViews = new ArrayList<>();
             for (VariableSpec v : layout.variables()) {
-                gradientViews.add(slice(gradient, v));
+                gradientViews.add(v.view(gradient));
             }
         }
         gradient.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(flatGradient, 0, layout.size());
         return gradientViews;
-    }
-
-    private static INDArray slice(INDArray flat, VariableSpec v) {
-        return flat.get(NDArrayIndex.interval(v.offset(), v.offset() + v.size())).reshape('c', v.shape());
     }
 }
