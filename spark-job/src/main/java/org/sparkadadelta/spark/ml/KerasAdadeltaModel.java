@@ -10,6 +10,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Column;
@@ -17,9 +18,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
+import org.sparkadadelta.optim.config.KerasJson;
+import org.sparkadadelta.optim.config.OptimizerSerialization;
 import org.sparkadadelta.spark.model.ModelSpec;
 import org.sparkadadelta.spark.model.Network;
 import org.sparkadadelta.spark.train.History;
+import org.sparkadadelta.spark.train.TrainingResult;
 
 /**
  * A network trained by {@link KerasAdadeltaEstimator}. {@link #transform} appends {@code predictionCol} (the
@@ -59,6 +63,16 @@ public final class KerasAdadeltaModel extends Model<KerasAdadeltaModel>
         this.history = history;
         this.metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
         this.optimizerConfigJson = optimizerConfigJson;
+    }
+
+    /**
+     * The model of a run trained directly with {@code Trainer} (or {@code TrainingJob}), so that it can score
+     * DataFrames and be saved like a fitted estimator's; {@code spec} is the spec its network was built from.
+     */
+    public static KerasAdadeltaModel of(ModelSpec spec, TrainingResult result) {
+        return new KerasAdadeltaModel(Identifiable.randomUID("kerasAdadelta"), spec, result.network().inputs(),
+                result.weights(), result.history(), result.metrics(),
+                KerasJson.write(OptimizerSerialization.serialize(result.optimizer())));
     }
 
     @Override
