@@ -36,6 +36,7 @@ public final class JShellKernel implements AutoCloseable {
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
     private final PrintStream printer = new PrintStream(printed, true, StandardCharsets.UTF_8);
     private List<CellOutput> outputs = new ArrayList<>();
+    private String lastValue;
 
     /**
      * @param artifacts the jars of a {@code %maven} coordinate ({@code group:artifact:version}), or null if
@@ -88,6 +89,7 @@ public final class JShellKernel implements AutoCloseable {
                 code.append(line).append('\n');
             }
         }
+        lastValue = null;
         SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
         SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(code.toString());
         while (info.completeness().isComplete()) {
@@ -99,6 +101,10 @@ public final class JShellKernel implements AutoCloseable {
         }
         if (info.completeness() != SourceCodeAnalysis.Completeness.EMPTY) {
             return "incomplete code: " + info.remaining().strip();
+        }
+        if (lastValue != null) { // as JJava: the value of the cell's last snippet, if an expression
+            flushPrinted();
+            outputs.add(new CellOutput.Value(lastValue));
         }
         return "";
     }
@@ -126,6 +132,7 @@ public final class JShellKernel implements AutoCloseable {
 
     /** Evaluates one snippet as JJava does; returns its error, or "". */
     private String evalSnippet(String snippet) {
+        lastValue = null;
         for (SnippetEvent event : shell.eval(snippet)) {
             if (event.causeSnippet() != null) {
                 continue; // an update of an earlier snippet, not this one
@@ -138,9 +145,8 @@ public final class JShellKernel implements AutoCloseable {
                 return "does not compile: " + snippet.strip() + "\n" + shell.diagnostics(event.snippet())
                         .map(d -> d.getMessage(Locale.ROOT)).collect(Collectors.joining("\n"));
             }
-            if (event.value() != null && event.snippet().subKind().isExecutable() && isExpression(event.snippet())) {
-                flushPrinted();
-                outputs.add(new CellOutput.Value(event.value()));
+            if (event.value() != null && isExpression(event.snippet())) {
+                lastValue = event.value();
             }
         }
         return "";
