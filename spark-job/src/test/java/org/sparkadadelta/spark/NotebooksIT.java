@@ -1,5 +1,6 @@
 package org.sparkadadelta.spark;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -60,7 +61,9 @@ class NotebooksIT {
     Stream<DynamicTest> everyZeppelinNoteRunsToTheEnd() throws IOException {
         return notebooks("zeppelin", ".zpln").map(note -> DynamicTest.dynamicTest(note.getFileName().toString(), () -> {
             Assumptions.assumeTrue(Files.isDirectory(FASHION_MNIST), "Debian's dataset-fashion-mnist is not installed");
-            ZeppelinNote.run(note, zeppelin(), EXECUTED.resolve("zeppelin").resolve(note.getFileName()));
+            Path executed = EXECUTED.resolve("zeppelin").resolve(note.getFileName());
+            ZeppelinNote.run(note, zeppelin(), executed);
+            assertTrue(Files.readString(executed).contains("data:image/png;base64,"), executed + " shows no chart");
         }));
     }
 
@@ -68,7 +71,9 @@ class NotebooksIT {
     Stream<DynamicTest> everyJupyterNotebookRunsToTheEnd() throws IOException {
         return notebooks("jupyter", ".ipynb").map(nb -> DynamicTest.dynamicTest(nb.getFileName().toString(), () -> {
             Assumptions.assumeTrue(Files.isDirectory(FASHION_MNIST), "Debian's dataset-fashion-mnist is not installed");
-            runJupyter(nb, EXECUTED.resolve("jupyter").resolve(nb.getFileName()));
+            Path executed = EXECUTED.resolve("jupyter").resolve(nb.getFileName());
+            runJupyter(nb, executed);
+            assertTrue(Files.readString(executed).contains("\"image/png\""), executed + " shows no chart");
         }));
     }
 
@@ -125,6 +130,20 @@ class NotebooksIT {
         Path maven = Files.writeString(dir.resolve("maven.ipynb"), javaNotebook("%maven com.example:nothing:1.0"));
         NotebookFailure unknown = assertThrows(NotebookFailure.class, () -> runJupyter(maven, dir.resolve("out/m.ipynb")));
         assertTrue(unknown.getMessage().contains("no artifact com.example:nothing:1.0"), unknown.getMessage());
+    }
+
+    @Test
+    void classpathMagicsAddJarsByGlobBeforeTheCellCompiles(@TempDir Path dir) throws IOException {
+        String code = "System.out.println(org.sparkadadelta.spark.cli.TrainMain.class.getSimpleName());";
+        Path without = Files.writeString(dir.resolve("without.ipynb"), javaNotebook(code));
+        NotebookFailure missing = assertThrows(NotebookFailure.class,
+                () -> runJupyter(without, dir.resolve("out/without.ipynb")));
+        assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+
+        Path with = Files.writeString(dir.resolve("with.ipynb"), javaNotebook(
+                "%classpath " + TARGET.resolve("spark-job-*-job.jar") + "\\n" + code));
+        assertDoesNotThrow(() -> runJupyter(with, dir.resolve("out/with.ipynb")));
+        assertTrue(Files.readString(dir.resolve("out/with.ipynb")).contains("TrainMain"));
     }
 
     @Test

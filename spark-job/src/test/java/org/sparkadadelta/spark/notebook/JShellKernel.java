@@ -1,15 +1,21 @@
 package org.sparkadadelta.spark.notebook;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
@@ -22,8 +28,9 @@ import jdk.jshell.SourceCodeAnalysis;
  * Java cells evaluated as the JJava kernel evaluates them: one JShell, executing in this JVM, fed each cell's
  * code snippet by snippet as {@link SourceCodeAnalysis#analyzeCompletion} splits it, in order; a snippet that
  * throws or does not compile fails the cell. Line magics {@code %maven group:artifact:version ...} and
- * {@code %jars path ...} add jars to the classpath first; {@code %maven} coordinates are looked up in
- * {@code artifacts} (the build's jars standing in for a Maven repository), so an unknown one fails the cell.
+ * {@code %classpath path ...} (or the older {@code %jars}; globs allowed) add jars to the classpath first;
+ * {@code %maven} coordinates are looked up in {@code artifacts} (the build's jars standing in for a Maven
+ * repository), so an unknown one fails the cell.
  * The startup imports are JJava's, including the static import that gives cells {@code display(...)}.
  */
 public final class JShellKernel implements AutoCloseable {
@@ -45,6 +52,7 @@ public final class JShellKernel implements AutoCloseable {
      */
     public JShellKernel(Function<String, List<Path>> artifacts, Path kernel) {
         this.artifacts = artifacts;
+        NotebookOutput.install();
         shell = JShell.builder().executionEngine("local").out(printer).err(printer).build();
         shell.addToClasspath(kernel.toString());
         JupyterDisplay.sendTo(this::displayed);
@@ -61,16 +69,13 @@ public final class JShellKernel implements AutoCloseable {
     /** Runs one cell: its magics, then its code, with what it prints and displays captured. */
     public Cell execute(String source) {
         outputs = new ArrayList<>();
-        PrintStream systemOut = System.out;
-        System.setOut(printer);
-        String error;
-        try {
-            error = run(source);
-        } catch (RuntimeException e) {
-            error = e.toString();
-        } finally {
-            System.setOut(systemOut);
-        }
+        String error = NotebookOutput.capture(printer, () -> {
+            try {
+                return run(source);
+            } catch (RuntimeException e) {
+                return e.toString();
+            }
+        });
         flushPrinted();
         return new Cell(List.copyOf(outputs), error);
     }
@@ -120,7 +125,7 @@ public final class JShellKernel implements AutoCloseable {
                     }
                     jars.addAll(found);
                 }
-                case "jars" -> jars.add(Path.of(words[i]));
+                case "classpath", "jars" -> jars.addAll(files(words[i]));
                 default -> {
                     return "unknown line magic %" + words[0];
                 }
@@ -128,6 +133,21 @@ public final class JShellKernel implements AutoCloseable {
         }
         jars.forEach(jar -> shell.addToClasspath(jar.toString()));
         return "";
+    }
+
+    /** A path, or the files a glob in its last element matches ({@code /opt/spark/jars/*.jar}), sorted. */
+    private static List<Path> files(String pattern) {
+        Path path = Path.of(pattern);
+        String name = path.getFileName().toString();
+        if (!name.contains("*") && !name.contains("?")) {
+            return List.of(path);
+        }
+        PathMatcher glob = FileSystems.getDefault().getPathMatcher("glob:" + name);
+        try (Stream<Path> files = Files.list(path.getParent())) {
+            return files.filter(f -> glob.matches(f.getFileName())).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Evaluates one snippet as JJava does; returns its error, or "". */

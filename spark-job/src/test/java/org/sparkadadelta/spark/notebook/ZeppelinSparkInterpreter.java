@@ -43,6 +43,7 @@ public final class ZeppelinSparkInterpreter implements AutoCloseable {
      * @param classDir  where the REPL writes the paragraphs' classes
      */
     public ZeppelinSparkInterpreter(List<Path> classpath, Path classDir) throws IOException {
+        NotebookOutput.install();
         Files.createDirectories(classDir);
         Settings settings = new Settings();
         // The REPL's own wrappers import scala.tools.nsc.interpreter: the compiler is on its classpath too.
@@ -94,18 +95,16 @@ public final class ZeppelinSparkInterpreter implements AutoCloseable {
 
     /** Runs one paragraph's code (without its {@code %spark} line) with the paragraph's output captured. */
     public Run interpret(String code) {
-        PrintStream systemOut = System.out;
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(repl.classLoader());
-        System.setOut(printer);
         Results.Result result;
         try {
-            result = Console$.MODULE$.withOut(printer, () -> repl.interpret(code));
-            if (result == Results.Incomplete$.MODULE$) { // a trailing comment, as Zeppelin handles it
-                result = Console$.MODULE$.withOut(printer, () -> repl.interpret(code + "\nprint(\"\")"));
-            }
+            result = NotebookOutput.capture(printer, () -> Console$.MODULE$.withOut(printer, () -> {
+                Results.Result r = repl.interpret(code);
+                // A trailing comment leaves the code incomplete: Zeppelin then appends a no-op.
+                return r == Results.Incomplete$.MODULE$ ? repl.interpret(code + "\nprint(\"\")") : r;
+            }));
         } finally {
-            System.setOut(systemOut);
             Thread.currentThread().setContextClassLoader(previous);
         }
         return new Run(result == Results.Success$.MODULE$, take());
