@@ -53,8 +53,16 @@ public final class JShellKernel implements AutoCloseable {
     public JShellKernel(Function<String, List<Path>> artifacts, Path kernel) {
         this.artifacts = artifacts;
         NotebookOutput.install();
-        shell = JShell.builder().executionEngine("local").out(printer).err(printer).build();
-        shell.addToClasspath(kernel.toString());
+        // JShell compiles against its JVM's class path: in JJava's JVM that is the kernel alone, in this one it is
+        // the whole test class path, which would let a cell compile without the magics a real kernel needs.
+        String jvmClassPath = System.getProperty("java.class.path");
+        System.setProperty("java.class.path", kernel.toString());
+        try {
+            shell = JShell.builder().executionEngine("local").out(printer).err(printer).build();
+        } finally {
+            System.setProperty("java.class.path", jvmClassPath);
+        }
+        shell.addToClasspath(kernel.toString()); // sets the compiler's class path, from the one JShell started with
         JupyterDisplay.sendTo(this::displayed);
         Cell startup = execute(STARTUP);
         if (!startup.error().isEmpty()) {

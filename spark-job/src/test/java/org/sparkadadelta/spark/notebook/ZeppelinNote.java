@@ -1,5 +1,6 @@
 package org.sparkadadelta.spark.notebook;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -73,7 +74,8 @@ public final class ZeppelinNote {
     /** The result messages of paragraph {@code number} (1-based) of an executed note, as type and data. */
     public static List<ZeppelinOutput.Message> results(Path executed, int number) throws IOException {
         ObjectNode root = (ObjectNode) JSON.readTree(executed.toFile());
-        return JSON.convertValue(root.get("paragraphs").get(number - 1).path("results").path("msg"),
+        JsonNode msg = root.get("paragraphs").get(number - 1).path("results").path("msg");
+        return msg.isMissingNode() ? List.of() : JSON.convertValue(msg,
                 JSON.getTypeFactory().constructCollectionType(List.class, ZeppelinOutput.Message.class));
     }
 }

@@ -57,7 +57,12 @@ public final class ZeppelinSparkInterpreter implements AutoCloseable {
             throw new IllegalStateException("the Scala REPL did not start:\n" + take());
         }
         // As Zeppelin: the REPL's class loader is the context loader when Spark starts, and Spark serves the
-        // REPL's classes to executors.
+        // REPL's classes to executors. The interpreter owns the JVM's SparkContext: one started without the REPL's
+        // class server (say by a Java notebook run earlier in this JVM) could not run the paragraphs' closures.
+        SparkSession.getDefaultSession().foreach(existing -> {
+            existing.stop();
+            return null;
+        });
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(repl.classLoader());
         try {
