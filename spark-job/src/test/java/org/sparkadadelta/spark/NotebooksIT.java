@@ -138,7 +138,7 @@ class NotebooksIT {
         Path without = Files.writeString(dir.resolve("without.ipynb"), javaNotebook(code));
         NotebookFailure missing = assertThrows(NotebookFailure.class,
                 () -> runJupyter(without, dir.resolve("out/without.ipynb")));
-        assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+        assertTrue(missing.getMessage().contains("cannot find symbol"), missing.getMessage());
 
         Path with = Files.writeString(dir.resolve("with.ipynb"), javaNotebook(
                 "%classpath " + TARGET.resolve("spark-job-*-job.jar") + "\\n" + code));
