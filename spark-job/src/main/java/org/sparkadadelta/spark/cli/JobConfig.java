@@ -7,7 +7,9 @@ import java.util.Map;
 import org.sparkadadelta.optim.Optimizer;
 import org.sparkadadelta.optim.WarningListener;
 import org.sparkadadelta.optim.config.OptimizerSerialization;
+import org.apache.hadoop.conf.Configuration;
 import org.sparkadadelta.spark.data.DataSpec;
+import org.sparkadadelta.spark.keras.KerasModel;
 import org.sparkadadelta.spark.model.ModelSpec;
 import org.sparkadadelta.spark.model.ModelType;
 import org.sparkadadelta.spark.train.TrainingOptions;
@@ -15,7 +17,10 @@ import org.sparkadadelta.spark.train.TrainingOptions;
 /**
  * A training job as configured in {@code conf/*.json} plus command-line overrides: Spark settings, data,
  * model, training options, the Keras optimizer (its serialized JSON, pasted verbatim) and the output.
- * Everything is validated here, before Spark starts or anything is written.
+ * Everything is validated here, before Spark starts or anything is written, including a Keras file to start
+ * from ({@code model.init_from}, see {@link KerasStart}).
+ *
+ * @param initFrom the weights and optimizer state to start from, or null for the seeded initialisation
  */
 public record JobConfig(
         String name,
@@ -36,7 +41,8 @@ public record JobConfig(
         boolean overwrite,
         String checkpointPath,
         long checkpointEverySteps,
-        int checkpointKeep) {
+        int checkpointKeep,
+        KerasModel initFrom) {
 
     public static JobConfig load(Path file, List<String> overrides) {
         return from(ConfigTree.load(file, overrides));
@@ -57,7 +63,15 @@ public record JobConfig(
         int blockRows = data.intAtLeast("block_rows", 4096, 1);
         data.requireAllKeysKnown();
 
-        ModelSpec model = model(root.section("model"));
+        ConfigTree modelSection = root.section("model");
+        String initFrom = modelSection.string("init_from", null);
+        boolean initOptimizer = modelSection.bool("init_optimizer", true);
+        if (initFrom == null && modelSection.has("init_optimizer")) {
+            throw new IllegalArgumentException("Config key 'model.init_optimizer' applies only with model.init_from");
+        }
+        ModelSpec model = initFrom != null && !modelSection.has("type") && !modelSection.has("hidden")
+                && !modelSection.has("classes") ? null : model(modelSection);
+        modelSection.requireAllKeysKnown();
 
         ConfigTree t = root.section("training");
         TrainingOptions defaults = TrainingOptions.DEFAULTS;
@@ -82,6 +96,15 @@ public record JobConfig(
         }
 
         Map<String, Object> optimizer = root.rawObject("optimizer");
+        KerasModel initial = null;
+        if (initFrom != null) {
+            // Read now, so that a file this job cannot continue is refused before Spark starts.
+            KerasStart start = KerasStart.resolve(initFrom, initOptimizer, model,
+                    optimizer == null ? null : withDefaultNames(optimizer), hadoopConf(sparkConf));
+            model = start.model();
+            optimizer = start.optimizer();
+            initial = start.initial();
+        }
         if (optimizer == null) {
             throw new IllegalArgumentException("Config key 'optimizer' is required: paste the JSON of "
                     + "keras.optimizers.serialize(keras.optimizers.Adadelta(...)) there");
@@ -113,7 +136,18 @@ public record JobConfig(
         }
         return new JobConfig(name, master, sparkConf, train, validation, test, partitions, blockRows, model, training,
                 validationSplit, classWeight, callbacks.others(), optimizer, outputPath, overwrite, checkpointPath,
-                every, keep);
+                every, keep, initial);
+    }
+
+    /** The Hadoop settings Spark will have ({@code spark.hadoop.*} of the config), for reading files before it starts. */
+    private static Configuration hadoopConf(Map<String, String> sparkConf) {
+        Configuration conf = new Configuration();
+        sparkConf.forEach((k, v) -> {
+            if (k.startsWith("spark.hadoop.")) {
+                conf.set(k.substring("spark.hadoop.".length()), v);
+            }
+        });
+        return conf;
     }
 
     /** A fresh optimizer from the configured Keras JSON. */

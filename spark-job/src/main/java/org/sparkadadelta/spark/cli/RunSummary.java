@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.sparkadadelta.spark.keras.KerasFiles;
 import org.sparkadadelta.spark.output.WeightsFile;
 
 /**
@@ -36,6 +37,7 @@ record RunSummary(Map<String, Object> metrics, String metric, String output, Lis
         if (!plots.isEmpty()) {
             lines.add("  plots     " + String.join("  ", plots.stream().map(p -> output + "/" + p).toList()));
         }
+        lines.add("  keras     " + output + "/" + KerasFiles.MODEL_FILE);
         if (checkpoints != null) {
             lines.add("Checkpoints " + checkpoints);
         }

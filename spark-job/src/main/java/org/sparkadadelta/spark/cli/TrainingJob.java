@@ -21,6 +21,7 @@ import org.sparkadadelta.spark.data.DataLoader;
 import org.sparkadadelta.spark.data.DataSpec;
 import org.sparkadadelta.spark.data.TrainingData;
 import org.sparkadadelta.spark.data.ValidationSplit;
+import org.sparkadadelta.spark.keras.KerasModel;
 import org.sparkadadelta.spark.model.Network;
 import org.sparkadadelta.spark.output.OptimizerState;
 import org.sparkadadelta.spark.output.OutputDirectory;
@@ -84,6 +85,11 @@ public final class TrainingJob {
             }
             TrainingData test = config.test() == null ? null
                     : config.test().equals(config.validation()) ? validation : load(config.test());
+            KerasModel initial = config.initFrom();
+            if (initial != null && initial.features() != train.numFeatures()) {
+                throw new IllegalArgumentException("The training data has " + train.numFeatures() + " features; the "
+                        + "model in model.init_from " + initial.source() + " takes " + initial.features());
+            }
             Network network = config.model().build(train.numFeatures());
             if (test != null && test != validation) {
                 // Checked now, not after training: a test set the model cannot take would lose the trained result.
@@ -103,8 +109,17 @@ public final class TrainingJob {
                         Map.of("name", config.name())));
             }
             trainer.addCallback(new ProgressCallback(console, System.console() != null));
-            TrainingResult result = state.isPresent() ? trainer.resume(train, validation, state.get())
-                    : trainer.fit(train, validation);
+            TrainingResult result;
+            if (state.isPresent()) {
+                result = trainer.resume(train, validation, state.get());
+            } else if (initial != null) {
+                console.println("Starting from " + initial.source() + (initial.hasOptimizerState()
+                        ? ": its weights and its optimizer's state" : ": its weights, the optimizer afresh"));
+                result = trainer.fit(train, validation, initial.weights(),
+                        initial.hasOptimizerState() ? initial::restoreOptimizerState : null);
+            } else {
+                result = trainer.fit(train, validation);
+            }
             Map<String, Object> metrics = new LinkedHashMap<>(result.metrics());
             if (test != null) {
                 metrics.putAll(trainer.evaluate(test, result.weights(), "test"));
@@ -116,7 +131,8 @@ public final class TrainingJob {
                         recoveries.failedTaskAttempts(), recoveries.executorsRemoved());
             }
             RunOutputs.write(out, new RunResult(config.name(), network.layout(), result.weights(), result.history(),
-                    OptimizerState.of(optimizer), network.describe(), datasetInfo(train, validation, test), metrics));
+                    OptimizerState.of(optimizer), network.describe(), datasetInfo(train, validation, test), metrics,
+                    KerasModel.of(config.model(), train.numFeatures(), result.weights(), optimizer)));
             console.println(summary(metrics, network.loss().metric(), out.target()).text());
             return new TrainingResult(network, result.weights(), result.history(), optimizer, metrics);
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.sparkadadelta.spark.keras.KerasModel;
 import org.sparkadadelta.spark.model.ParameterLayout;
 import org.sparkadadelta.spark.history.History;
 
@@ -19,10 +20,19 @@ import org.sparkadadelta.spark.history.History;
  * @param model     a description of the model, e.g. its architecture
  * @param dataset   what it was trained on, e.g. source, rows, features, classes
  * @param metrics   the final metrics, e.g. {@code test_accuracy}, {@code test_loss}, {@code train_seconds}
+ * @param keras     the model and its optimizer state for {@code model.keras} and {@code model.weights.h5}, or
+ *                  null to write neither
  */
 public record RunResult(String runName, ParameterLayout layout, float[] weights, History history,
         OptimizerState optimizer, Map<String, Object> model, Map<String, Object> dataset,
-        Map<String, Object> metrics) {
+        Map<String, Object> metrics, KerasModel keras) {
+    /** A result without Keras files. */
+    public RunResult(String runName, ParameterLayout layout, float[] weights, History history,
+            OptimizerState optimizer, Map<String, Object> model, Map<String, Object> dataset,
+            Map<String, Object> metrics) {
+        this(runName, layout, weights, history, optimizer, model, dataset, metrics, null);
+    }
+
     public RunResult {
         Objects.requireNonNull(runName, "runName");
         Objects.requireNonNull(history, "history");

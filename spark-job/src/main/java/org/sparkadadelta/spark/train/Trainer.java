@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkadadelta.optim.LearningRate;
 import org.sparkadadelta.optim.Optimizer;
@@ -36,6 +37,7 @@ public final class Trainer {
     private Map<Integer, Double> classWeight = Map.of();
     private PrintStream console = System.out;
     private boolean oneJobPerStep;
+    private Consumer<Optimizer> initialOptimizerState;
 
     public Trainer(JavaSparkContext spark, Network network, Optimizer optimizer, TrainingOptions options) {
         this.spark = spark;
@@ -81,6 +83,16 @@ public final class Trainer {
 
     /** Trains from the given initial weights; {@code validation} may be null. */
     public TrainingResult fit(TrainingData train, TrainingData validation, float[] initialWeights) {
+        return fit(train, validation, initialWeights, null);
+    }
+
+    /**
+     * Trains from the given weights and optimizer state, e.g. a Keras file's: the optimizer is built on the
+     * model's variables and handed to {@code initialOptimizerState} (null: none) before the first step.
+     */
+    public TrainingResult fit(TrainingData train, TrainingData validation, float[] initialWeights,
+            Consumer<Optimizer> initialOptimizerState) {
+        this.initialOptimizerState = initialOptimizerState;
         return run(train, validation, initialWeights, null);
     }
 
@@ -130,6 +142,9 @@ public final class Trainer {
             optimizer.build(params.variables());
             from.restoreInto(optimizer);
             run.resumeAt(from);
+        } else if (initialOptimizerState != null) {
+            optimizer.build(params.variables());
+            initialOptimizerState.accept(optimizer);
         }
         long start = System.nanoTime();
         callbacks.forEach(c -> c.onTrainBegin(run));

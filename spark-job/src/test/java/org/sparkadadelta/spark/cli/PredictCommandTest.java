@@ -60,6 +60,18 @@ class PredictCommandTest {
     }
 
     @Test
+    void theJobsModelKerasScoresAsItsOutputDirectory() throws IOException {
+        Path fromDirectory = dir.resolve("from-directory");
+        Path fromKeras = dir.resolve("from-keras");
+        predict("--model", mlp.output().toString(), "--data", "parquet:" + blobs, "--output", fromDirectory.toString());
+        String console = predict("--model", mlp.output().resolve("model.keras").toString(), "--data",
+                "parquet:" + blobs, "--output", fromKeras.toString());
+        assertTrue(console.startsWith("Scored " + TrainedRuns.ROWS + " rows with mlp[6] classes=3: accuracy"), console);
+        assertEquals(TrainedRuns.SPARK.read().parquet(fromDirectory.toString()).collectAsList(),
+                TrainedRuns.SPARK.read().parquet(fromKeras.toString()).collectAsList());
+    }
+
+    @Test
     void dataWithoutALabelGetsPredictionsOnly() throws IOException {
         Path csv = dir.resolve("unlabelled.csv");
         List<String> lines = new ArrayList<>(List.of("f0,f1,f2"));

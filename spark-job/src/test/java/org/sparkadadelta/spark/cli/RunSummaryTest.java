@@ -29,6 +29,7 @@ class RunSummaryTest {
                 "Output      /work/runs/fm",
                 "  weights   /work/runs/fm/weights.arrow",
                 "  plots     /work/runs/fm/loss.png  /work/runs/fm/metric.png",
+                "  keras     /work/runs/fm/model.keras",
                 "Checkpoints /work/ckpt"), text);
     }
 
@@ -40,7 +41,8 @@ class RunSummaryTest {
                 "Finished 3 steps in 1.3 s; final train loss NaN",
                 "  test        loss 1.235e+04, rmse 0.0001235",
                 "Output      hdfs://nn/runs/x",
-                "  weights   hdfs://nn/runs/x/weights.arrow"),
+                "  weights   hdfs://nn/runs/x/weights.arrow",
+                "  keras     hdfs://nn/runs/x/model.keras"),
                 new RunSummary(m, "rmse", "hdfs://nn/runs/x", List.of(), null).text());
     }
 }

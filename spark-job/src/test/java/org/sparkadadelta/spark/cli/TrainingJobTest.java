@@ -49,7 +49,7 @@ class TrainingJobTest {
         try (Stream<Path> files = Files.list(out)) {
             List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
             assertEquals(List.of("_SUCCESS", "history_epochs.csv", "history_steps.csv", "loss.png", "manifest.json",
-                    "metric.png", "metrics.json", "weights.arrow"), names);
+                    "metric.png", "metrics.json", "model.keras", "model.weights.h5", "weights.arrow"), names);
         }
         JsonNode manifest = JSON.readTree(out.resolve("manifest.json").toFile());
         assertEquals("Adadelta", manifest.findValue("class_name").asText(), manifest.toString());

@@ -54,7 +54,8 @@ class RunOutputsTest {
     void writesExactlyTheExpectedFiles() throws IOException {
         write(SampleRuns.run(SampleRuns.history(3, 20, true, "accuracy")));
         assertEquals(Set.of("run", "run/_SUCCESS", "run/history_epochs.csv", "run/history_steps.csv",
-                "run/loss.png", "run/manifest.json", "run/metric.png", "run/metrics.json", "run/weights.arrow"),
+                "run/loss.png", "run/manifest.json", "run/metric.png", "run/metrics.json", "run/model.keras",
+                "run/model.weights.h5", "run/weights.arrow"),
                 OutputDirectoryTest.tree(parent));
     }
 
@@ -71,7 +72,7 @@ class RunOutputsTest {
             assertEquals(Files.size(file), ((Number) f.get("size")).longValue(), file.toString());
         }
         assertEquals(Set.of("history_epochs.csv", "history_steps.csv", "loss.png", "metric.png", "metrics.json",
-                "weights.arrow"), listed);
+                "model.keras", "model.weights.h5", "weights.arrow"), listed);
     }
 
     @Test

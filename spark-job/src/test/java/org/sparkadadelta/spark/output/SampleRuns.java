@@ -3,6 +3,9 @@ package org.sparkadadelta.spark.output;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sparkadadelta.optim.Adadelta;
+import org.sparkadadelta.spark.keras.KerasModel;
+import org.sparkadadelta.spark.model.ModelSpec;
 import org.sparkadadelta.spark.model.ParameterLayout;
 import org.sparkadadelta.spark.history.EpochRecord;
 import org.sparkadadelta.spark.history.History;
@@ -71,6 +74,8 @@ final class SampleRuns {
                 new OptimizerState(optimizer, 1234, 2468),
                 Map.of("architecture", List.of(Map.of("units", 3, "activation", "relu"),
                         Map.of("units", 2, "activation", "softmax"))),
-                Map.of("source", "synthetic", "rows", 1000), metrics);
+                Map.of("source", "synthetic", "rows", 1000), metrics,
+                KerasModel.of(new ModelSpec("mlp", new int[] {3}, 2), 4, weights(layout),
+                        Adadelta.builder().name("adadelta").learningRate(1.0).build()));
     }
 }

@@ -55,6 +55,20 @@ class TrainedModelTest {
     }
 
     @Test
+    void loadsTheJobsModelKerasAsTheSameModel() {
+        TrainedModel fromDirectory = TrainedModel.load(mlp.output().toString());
+        TrainedModel keras = TrainedModel.load(mlp.output().resolve("model.keras").toString());
+        assertEquals(fromDirectory.modelSpec(), keras.modelSpec());
+        assertEquals(fromDirectory.numFeatures(), keras.numFeatures());
+        assertArrayEquals(fromDirectory.weights(), keras.weights());
+        assertEquals(fromDirectory.optimizer().orElseThrow(), keras.optimizer().orElseThrow());
+        assertEquals("model", keras.name());
+        float[] row = new float[TrainedRuns.FEATURES];
+        java.util.Arrays.fill(row, 0.5f);
+        assertArrayEquals(fromDirectory.predict(row), keras.predict(row));
+    }
+
+    @Test
     void transformGivesTheTrainingForwardPassOutputsBitForBit() {
         TrainedModel model = TrainedModel.load(mlp.output().toString());
         List<Row> rows = model.transform(blobs).select("label", "features", "prediction", "probability")
@@ -150,7 +164,7 @@ class TrainedModelTest {
         assertEquals("The model path " + missing + " does not exist", loadError(missing));
         assertTrue(loadError(Files.createDirectories(dir.resolve("empty"))).contains("is not a spark-adadelta model: "
                 + "it has no manifest.json"), loadError(dir.resolve("empty")));
-        assertTrue(loadError(dir.resolve("model.keras")).contains("reading .keras files is not available"));
+        assertTrue(loadError(dir.resolve("model.keras")).endsWith("model.keras: no such file"));
 
         Path corrupt = copy(mlp.output(), dir.resolve("corrupt"));
         byte[] weights = Files.readAllBytes(corrupt.resolve("weights.arrow"));
