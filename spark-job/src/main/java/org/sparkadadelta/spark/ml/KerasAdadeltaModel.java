@@ -15,6 +15,8 @@ import org.sparkadadelta.spark.model.ModelSpec;
 import org.sparkadadelta.spark.model.Network;
 import org.sparkadadelta.spark.history.History;
 import org.sparkadadelta.spark.scoring.TrainedModel;
+import org.sparkadadelta.spark.output.OptimizerState;
+import org.sparkadadelta.spark.train.TrainingResult;
 
 /**
  * A network trained by {@link KerasAdadeltaEstimator}, or loaded from a job's output directory. {@link #transform}
@@ -46,6 +48,16 @@ public final class KerasAdadeltaModel extends Model<KerasAdadeltaModel>
         this.columns = new Columns(this);
         this.model = model;
         this.history = history;
+    }
+
+    /**
+     * The model of a run trained directly with {@code Trainer} (or {@code TrainingJob}), so that it can score
+     * DataFrames and be saved like a fitted estimator's; {@code spec} is the spec its network was built from.
+     */
+    public static KerasAdadeltaModel of(ModelSpec spec, TrainingResult result) {
+        String uid = Identifiable.randomUID("kerasAdadelta");
+        return new KerasAdadeltaModel(uid, new TrainedModel(uid, spec, result.network().inputs(), result.weights(),
+                OptimizerState.of(result.optimizer()), result.metrics()), result.history());
     }
 
     @Override
