@@ -22,6 +22,7 @@ import org.apache.spark.sql.functions;
 import org.sparkadadelta.spark.data.DataLoader;
 import org.sparkadadelta.spark.data.DataSpec;
 import org.sparkadadelta.spark.data.ScoringInput;
+import org.sparkadadelta.spark.model.Loss;
 import org.sparkadadelta.spark.output.OutputDirectory;
 import org.sparkadadelta.spark.scoring.TrainedModel;
 
@@ -170,7 +171,7 @@ final class PredictCommand {
                 ? functions.avg(functions.when(prediction.equalTo(label), 1.0).otherwise(0.0))
                 : functions.sqrt(functions.avg(functions.pow(prediction.minus(label), 2)))).first();
         lines.add(String.format(Locale.ROOT, "Scored %d rows with %s: %s %.4f (label column '%s')", r.getLong(0),
-                model.modelSpec(), classifier ? "accuracy" : "rmse", r.getDouble(1), labelCol));
+                model.modelSpec(), classifier ? "accuracy" : Loss.MEAN_SQUARED_ERROR.metric(), r.getDouble(1), labelCol));
         return lines;
     }
 

@@ -13,7 +13,7 @@ import org.sparkadadelta.spark.output.WeightsFile;
  *
  * @param metrics     the run's metrics ({@code steps}, {@code train_seconds}, {@code final_train_loss},
  *                    {@code validation_loss}, {@code validation_<metric>}, {@code test_...})
- * @param metric      the model's metric name ({@code accuracy}, {@code rmse})
+ * @param metric      the model's metric name ({@code accuracy}, {@code root_mean_squared_error})
  * @param output      the output directory, fully qualified
  * @param plots       the plot files the run wrote (by name; none when there was nothing to plot)
  * @param checkpoints the checkpoint directory, fully qualified, or null

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param validationMetric the metric on the validation data, or NaN
  * @param learningRate     the optimizer's learning rate at the end of the epoch, before callbacks change it
  *                         (Keras's {@code learning_rate} log)
- * @param metricName       {@code accuracy} or {@code rmse}
+ * @param metricName       {@code accuracy} or {@code root_mean_squared_error}
  * @param seconds          wall time of the epoch including validation
  */
 public record EpochRecord(int epoch, double loss, double metric, double validationLoss, double validationMetric,

@@ -88,6 +88,6 @@ public final class GradientSum implements Serializable {
      * as Keras's metrics are: divided by the summed weights (the row count without weights).
      */
     public double metric(Loss loss) {
-        return "rmse".equals(loss.metric()) ? Math.sqrt(metricSum / weightSum) : metricSum / weightSum;
+        return Loss.isRootOfMean(loss.metric()) ? Math.sqrt(metricSum / weightSum) : metricSum / weightSum;
     }
 }

@@ -11,7 +11,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public enum Loss {
     /** Linear output, {@code mean_squared_error}: {@code (z - y)^2}; d/dz = {@code 2 (z - y)}. */
-    MEAN_SQUARED_ERROR("mean_squared_error", "rmse") {
+    MEAN_SQUARED_ERROR("mean_squared_error", "root_mean_squared_error") {
         @Override
         Result evaluate(INDArray logits, INDArray labels, INDArray weights) {
             INDArray diff = logits.sub(labels.reshape(labels.length(), 1));
@@ -85,9 +85,17 @@ public enum Loss {
         return kerasName;
     }
 
-    /** The metric reported for this loss: {@code accuracy} or {@code rmse}. */
+    /** The metric reported for this loss, under Keras's name: {@code accuracy} or {@code root_mean_squared_error}. */
     public String metric() {
         return metric;
+    }
+
+    /**
+     * Whether the metric {@code name} is a root of a mean (averaged as squares, then rooted) rather than a mean:
+     * {@code root_mean_squared_error}, or {@code rmse} as histories written before Keras's name recorded it.
+     */
+    public static boolean isRootOfMean(String name) {
+        return MEAN_SQUARED_ERROR.metric.equals(name) || "rmse".equals(name);
     }
 
     /**

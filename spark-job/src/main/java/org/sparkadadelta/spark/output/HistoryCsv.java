@@ -23,7 +23,7 @@ import org.sparkadadelta.spark.history.StepRecord;
  *   <li>{@code history_steps.csv}:
  *       {@code step,epoch,step_in_epoch,loss,<metric>,learning_rate,examples,weight,seconds}</li>
  *   <li>{@code history_epochs.csv}: {@code epoch,loss,<metric>,val_loss,val_<metric>,learning_rate,seconds},
- *       {@code <metric>} being {@code accuracy} or {@code rmse}</li>
+ *       {@code <metric>} being {@code accuracy} or {@code root_mean_squared_error}</li>
  * </ul>
  * Floats are Python's {@code repr} (the shortest decimal that parses back to the same double), so every
  * value reads back exactly; NaN (e.g. the validation columns without validation data) is written as

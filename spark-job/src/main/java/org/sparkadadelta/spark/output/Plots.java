@@ -25,6 +25,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 import org.sparkadadelta.spark.history.EpochRecord;
 import org.sparkadadelta.spark.history.History;
 import org.sparkadadelta.spark.history.StepRecord;
+import org.sparkadadelta.spark.model.Loss;
 
 /**
  * PNG plots of a run (900x500), x axis in epochs completed:
@@ -137,7 +138,7 @@ public final class Plots {
     }
 
     static String displayName(String metric) {
-        return "rmse".equalsIgnoreCase(metric) ? "RMSE" : metric;
+        return Loss.isRootOfMean(metric) ? "RMSE" : metric;
     }
 
     /** Steps per epoch as recorded (the last epoch may be shorter if the data does not divide evenly). */

@@ -2,6 +2,7 @@ package org.sparkadadelta.spark.train;
 
 import org.sparkadadelta.spark.history.History;
 import org.sparkadadelta.spark.history.StepRecord;
+import org.sparkadadelta.spark.model.Loss;
 
 /**
  * The running loss and metric of an epoch, as Keras's {@code fit} accumulates them: the loss is the mean of
@@ -18,9 +19,9 @@ final class EpochMeans {
     private double weight;
     private boolean complete = true;
 
-    /** @param metric the model's metric: {@code rmse} is averaged as squares */
+    /** @param metric the model's metric: {@code root_mean_squared_error} is averaged as squares */
     EpochMeans(String metric) {
-        this.rootOfMean = "rmse".equals(metric);
+        this.rootOfMean = Loss.isRootOfMean(metric);
     }
 
     /** The means of {@code epoch} after its first {@code stepsDone} steps, taken from {@code history}. */

@@ -127,11 +127,15 @@ class PlotsTest {
 
     @Test
     void titlesAndLabelsNameTheRunAndTheMetric() {
-        JFreeChart rmse = Plots.metricChart(SampleRuns.history(2, 3, true, "rmse"), "house-prices").orElseThrow();
+        JFreeChart rmse = Plots.metricChart(SampleRuns.history(2, 3, true, "root_mean_squared_error"), "house-prices")
+                .orElseThrow();
         assertEquals("house-prices \u2014 RMSE", rmse.getTitle().getText());
         assertEquals("RMSE", rmse.getXYPlot().getRangeAxis().getLabel());
         assertEquals(List.of("training RMSE", "validation RMSE"), List.of(rmse.getXYPlot().getDataset().getSeriesKey(0),
                 rmse.getXYPlot().getDataset().getSeriesKey(1)));
+        // Histories written before Keras's name was used recorded "rmse".
+        JFreeChart legacy = Plots.metricChart(SampleRuns.history(2, 3, true, "rmse"), "old").orElseThrow();
+        assertEquals("RMSE", legacy.getXYPlot().getRangeAxis().getLabel());
         JFreeChart accuracy = Plots.metricChart(SampleRuns.history(2, 3, true, "accuracy"), "mnist").orElseThrow();
         assertEquals("accuracy", accuracy.getXYPlot().getRangeAxis().getLabel());
         JFreeChart loss = Plots.lossChart(SampleRuns.history(2, 3, true, "accuracy"), "mnist").orElseThrow();

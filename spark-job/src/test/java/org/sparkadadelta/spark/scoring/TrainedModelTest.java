@@ -134,7 +134,7 @@ class TrainedModelTest {
         for (Row r : rows) {
             squares += Math.pow(r.getDouble(5) - r.getDouble(0), 2);
         }
-        assertEquals((double) linear.result().metrics().get("test_rmse"), Math.sqrt(squares / rows.size()), 1e-5);
+        assertEquals((double) linear.result().metrics().get("test_root_mean_squared_error"), Math.sqrt(squares / rows.size()), 1e-5);
         Row first = rows.get(0);
         assertEquals(first.getDouble(5), model.predict(features(List.of(first)))[0], 1e-6);
     }

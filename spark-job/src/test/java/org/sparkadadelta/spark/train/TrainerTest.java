@@ -83,7 +83,7 @@ class TrainerTest {
         double first = h.epochs().get(0).loss();
         double last = h.epochs().get(7).validationLoss();
         assertTrue(last < first / 20, "loss fell from " + first + " to " + last);
-        assertTrue((double) result.metrics().get("validation_rmse") < 0.2, result.metrics().toString());
+        assertTrue((double) result.metrics().get("validation_root_mean_squared_error") < 0.2, result.metrics().toString());
     }
 
     @Test
