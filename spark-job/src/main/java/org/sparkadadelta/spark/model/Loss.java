@@ -90,6 +90,18 @@ public enum Loss {
         return metric;
     }
 
+    /** Keras's name for the output activation the loss applies: {@code linear}, {@code sigmoid} or {@code softmax}. */
+    String outputActivation() {
+        switch (this) {
+            case BINARY_CROSSENTROPY:
+                return "sigmoid";
+            case SPARSE_CATEGORICAL_CROSSENTROPY:
+                return "softmax";
+            default:
+                return "linear";
+        }
+    }
+
     /**
      * @param lossSum   the summed loss of the rows
      * @param gradient  d(loss_i)/d(logits_i), shape [rows, outputs]; the caller may overwrite it
