@@ -1,7 +1,6 @@
 package org.sparkadadelta.spark.checkpoint;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.sparkadadelta.optim.Optimizer;
@@ -9,6 +8,7 @@ import org.sparkadadelta.optim.config.OptimizerSerialization;
 import org.sparkadadelta.spark.callbacks.TrainingRun;
 import org.sparkadadelta.spark.data.DataChecksum;
 import org.sparkadadelta.spark.data.TrainingData;
+import org.sparkadadelta.spark.model.Layer;
 import org.sparkadadelta.spark.model.Network;
 
 /** The {@link SetupFingerprint} of a training run: optimizer config, batch order, model and training data. */
@@ -33,8 +33,7 @@ final class RunFingerprint {
             TrainingData train) {
         Map<String, Object> model = network.describe();
         // Names and sizes: "dense 784->256 relu, dense_1 256->10 linear" (the loss adds the output's activation).
-        String layers = network.layers().stream().map(l -> l.name() + " " + l.inputs() + "->" + l.units() + " "
-                + l.activation().name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+        String layers = network.layers().stream().map(Layer::summary).collect(Collectors.joining(", "));
         return SetupFingerprint.builder(optimizerConfig(optimizer), sampler)
                 .put("model.type", model.get("kind"))
                 .put("model.loss", model.get("loss"))

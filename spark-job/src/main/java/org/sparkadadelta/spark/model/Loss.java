@@ -90,6 +90,18 @@ public enum Loss {
         return metric;
     }
 
+    /** Keras's name for the output activation the loss applies: {@code linear}, {@code sigmoid} or {@code softmax}. */
+    String outputActivation() {
+        switch (this) {
+            case BINARY_CROSSENTROPY:
+                return "sigmoid";
+            case SPARSE_CATEGORICAL_CROSSENTROPY:
+                return "softmax";
+            default:
+                return "linear";
+        }
+    }
+
     /**
      * Whether the metric {@code name} is a root of a mean (averaged as squares, then rooted) rather than a mean:
      * {@code root_mean_squared_error}, or {@code rmse} as histories written before Keras's name recorded it.

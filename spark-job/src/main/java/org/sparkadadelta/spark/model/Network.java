@@ -2,7 +2,6 @@ package org.sparkadadelta.spark.model;
 
 import java.io.Serializable;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,9 +13,10 @@ import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A stack of dense layers and a loss: linear regression, logistic regression, softmax regression or an MLP.
- * Stateless and serializable, so executors can evaluate it against broadcast parameters; parameters live
- * in one flat float vector laid out by {@link #layout()}.
+ * A chain of {@link Layer}s and a loss: linear regression, logistic regression, softmax regression or an MLP
+ * of {@link DenseLayer}s. The network runs the layers in order and knows none of their math. Stateless and
+ * serializable, so executors can evaluate it against broadcast parameters; parameters live in one flat float
+ * vector laid out by {@link #layout()}, each layer's variables in turn, in Keras's order.
  *
  * <p>{@link #accumulate} computes the summed loss and the summed gradient of a set of rows (the mean is
  * taken once on the driver, after all partitions are combined), with ND4J's BLAS for the matrix products.
@@ -28,20 +28,50 @@ public final class Network implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final String kind;
-    private final List<DenseLayer> layers;
+    private final List<Layer> layers;
     private final Loss loss;
     private final ParameterLayout layout;
+    /** Each layer's variables in the layout, in the layer's order. */
+    private final List<List<VariableSpec>> variables;
+    /** The layers' summaries: which of the thread's {@link PassBuffers} this network uses. */
+    private final String shape;
 
-    private Network(String kind, List<DenseLayer> layers, Loss loss) {
+    private Network(String kind, List<? extends Layer> layers, Loss loss) {
         this.kind = kind;
         this.layers = List.copyOf(layers);
         this.loss = loss;
         ParameterLayout.Builder b = ParameterLayout.builder();
-        for (DenseLayer l : layers) {
-            b.add("kernel", l.kernelPath(), l.inputs(), l.units());
-            b.add("bias", l.biasPath(), l.units());
+        StringBuilder shape = new StringBuilder().append(layers.get(0).inputs());
+        for (Layer l : layers) {
+            for (Layer.Variable v : l.variables()) {
+                b.add(v.name(), l.name() + "/" + v.name(), v.shape());
+            }
+            shape.append(", ").append(l.summary());
         }
         this.layout = b.build();
+        this.shape = shape.toString();
+        List<List<VariableSpec>> byLayer = new ArrayList<>();
+        int next = 0;
+        for (Layer l : layers) {
+            int count = l.variables().size();
+            byLayer.add(List.copyOf(layout.variables().subList(next, next + count)));
+            next += count;
+        }
+        this.variables = List.copyOf(byLayer);
+    }
+
+    /**
+     * The network of {@code layers}, in order (each one's inputs the previous one's outputs, the last one's
+     * outputs the loss's logits), recorded in manifests as {@code kind}.
+     */
+    public static Network of(String kind, List<? extends Layer> layers, Loss loss) {
+        for (int i = 1; i < layers.size(); i++) {
+            if (layers.get(i).inputs() != layers.get(i - 1).outputs()) {
+                throw new IllegalArgumentException("layer " + layers.get(i).summary() + " does not take the "
+                        + layers.get(i - 1).outputs() + " outputs of " + layers.get(i - 1).summary());
+            }
+        }
+        return new Network(kind, layers, loss);
     }
 
     public static Network linearRegression(int features) {
@@ -84,7 +114,7 @@ public final class Network implements Serializable {
         return loss;
     }
 
-    public List<DenseLayer> layers() {
+    public List<Layer> layers() {
         return layers;
     }
 
@@ -94,7 +124,7 @@ public final class Network implements Serializable {
 
     /** Output units: 1 for regression and binary classification, the class count otherwise. */
     public int outputs() {
-        return layers.get(layers.size() - 1).units();
+        return layers.get(layers.size() - 1).outputs();
     }
 
     /** Number of classes a label may index (0 for regression). */
@@ -116,42 +146,22 @@ public final class Network implements Serializable {
         m.put("loss", loss.kerasName());
         List<Map<String, Object>> ls = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
-            DenseLayer l = layers.get(i);
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("name", l.name());
-            d.put("units", l.units());
-            boolean last = i == layers.size() - 1;
-            d.put("activation", last ? outputActivation() : l.activation().name().toLowerCase());
-            ls.add(d);
+            ls.add(layers.get(i).describe(i == layers.size() - 1 ? loss : null));
         }
         m.put("layers", ls);
         return m;
     }
 
-    private String outputActivation() {
-        switch (loss) {
-            case BINARY_CROSSENTROPY:
-                return "sigmoid";
-            case SPARSE_CATEGORICAL_CROSSENTROPY:
-                return "softmax";
-            default:
-                return "linear";
-        }
-    }
-
     /**
-     * Keras's default initialisation, seeded: Glorot-uniform kernels ({@code U(-l, l)},
-     * {@code l = sqrt(6 / (fan_in + fan_out))}) and zero biases.
+     * Keras's default initialisation, seeded: each layer's own ({@link Layer#initialise}; for dense layers
+     * Glorot-uniform kernels, {@code U(-l, l)} with {@code l = sqrt(6 / (fan_in + fan_out))}, and zero biases),
+     * layer by layer from one generator.
      */
     public float[] initialParameters(long seed) {
         float[] params = new float[layout.size()];
         SplittableRandom random = new SplittableRandom(seed);
-        for (DenseLayer l : layers) {
-            VariableSpec kernel = layout.variable(l.kernelPath());
-            double limit = Math.sqrt(6.0 / (l.inputs() + l.units()));
-            for (int i = 0; i < kernel.size(); i++) {
-                params[kernel.offset() + i] = (float) random.nextDouble(-limit, limit);
-            }
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).initialise(params, variables.get(i), random);
         }
         return params;
     }
@@ -159,7 +169,7 @@ public final class Network implements Serializable {
     /** The flat parameters as one matrix per variable, for repeated use within a task. */
     public Weights weights(float[] params) {
         INDArray flat = Nd4j.createFromArray(params);
-        return new Weights(layout, flat, views(flat));
+        return new Weights(layout, flat, byLayer(views(flat)));
     }
 
     /**
@@ -174,13 +184,13 @@ public final class Network implements Serializable {
         return reuse;
     }
 
-    /** Parameters unpacked into ND4J matrices (kernel, bias, kernel, bias, ...), views of one flat vector. */
+    /** Parameters unpacked into ND4J matrices, views of one flat vector: each layer's, in its variables' order. */
     public static final class Weights {
         private final ParameterLayout layout;
         private final INDArray flat;
-        private final List<INDArray> tensors;
+        private final List<List<INDArray>> tensors;
 
-        private Weights(ParameterLayout layout, INDArray flat, List<INDArray> tensors) {
+        private Weights(ParameterLayout layout, INDArray flat, List<List<INDArray>> tensors) {
             this.layout = layout;
             this.flat = flat;
             this.tensors = tensors;
@@ -229,14 +239,14 @@ public final class Network implements Serializable {
         accumulate(unflatten(params, type), features, labels, null, rows, lossScale, sum, type);
     }
 
-    private void accumulate(List<INDArray> weights, float[] features, float[] labels, float[] rowWeights, int rows,
-            float lossScale, GradientSum sum, DataType type) {
+    private void accumulate(List<List<INDArray>> weights, float[] features, float[] labels, float[] rowWeights,
+            int rows, float lossScale, GradientSum sum, DataType type) {
         if (rows == 0) {
             return;
         }
-        PassBuffers buffers = PassBuffers.forThread(layers, type, rows);
-        Forward f = forward(weights, buffers, features, rows);
-        Loss.Result r = loss.evaluateInPlace(f.logits(), labels, rowWeights, rows, buffers);
+        PassBuffers buffers = PassBuffers.forThread(layers, shape, type, rows);
+        INDArray logits = forward(weights, buffers, features, rows);
+        Loss.Result r = loss.evaluateInPlace(logits, labels, rowWeights, rows, buffers);
 
         // Backward: d(lossScale * sum of losses)/d(params), layer by layer from the output. As in Keras's
         // backprop of scale_loss(loss), the scale enters once, in the seed at the output (in the seed's
@@ -247,20 +257,10 @@ public final class Network implements Serializable {
             Nd4j.getExecutioner().exec(new ScalarMultiplication(delta, null, delta, (double) lossScale));
         }
         for (int i = layers.size() - 1; i >= 0; i--) {
-            if (i < layers.size() - 1) {
-                layers.get(i).activation().backwardInPlace(f.preActivations().get(i), delta);
-            }
-            INDArray kernelProduct = buffers.kernelProduct(i);
-            f.inputs().get(i).transpose().mmuli(delta, kernelProduct);
-            addColumnMajorInto(grad, layout.variable(layers.get(i).kernelPath()), kernelProduct);
-            INDArray biasSum = buffers.biasSum(i);
-            delta.sum(biasSum, 0);
-            addInto(grad, layout.variable(layers.get(i).biasPath()), biasSum);
-            if (i > 0) {
-                INDArray upstream = buffers.delta(i - 1, rows);
-                Gemm.into(delta, weights.get(2 * i).transpose(), upstream, buffers.productTemp(i - 1, rows));
-                delta = upstream;
-            }
+            INDArray upstream = i > 0 ? buffers.delta(i - 1, rows) : null;
+            layers.get(i).backward(weights.get(i), delta, rows, buffers.layer(i), grad, variables.get(i), upstream,
+                    i > 0 ? buffers.productTemp(i - 1, rows) : null);
+            delta = upstream;
         }
         sum.addBatch(rows, weightSum(rowWeights, rows), r.lossSum(), r.metricSum());
     }
@@ -276,9 +276,9 @@ public final class Network implements Serializable {
         if (rows == 0) {
             return;
         }
-        PassBuffers buffers = PassBuffers.forThread(layers, DataType.FLOAT, rows);
-        Forward f = forward(weights.tensors, buffers, features, rows);
-        Loss.Result r = loss.evaluateInPlace(f.logits(), labels, rowWeights, rows, buffers);
+        PassBuffers buffers = PassBuffers.forThread(layers, shape, DataType.FLOAT, rows);
+        INDArray logits = forward(weights.tensors, buffers, features, rows);
+        Loss.Result r = loss.evaluateInPlace(logits, labels, rowWeights, rows, buffers);
         sum.addBatch(rows, weightSum(rowWeights, rows), r.lossSum(), r.metricSum());
     }
 
@@ -307,35 +307,28 @@ public final class Network implements Serializable {
         if (rows == 0) {
             return out;
         }
-        PassBuffers buffers = PassBuffers.forThread(layers, DataType.FLOAT, rows);
-        INDArray outputs = forward(weights.tensors, buffers, features, rows).logits();
+        PassBuffers buffers = PassBuffers.forThread(layers, shape, DataType.FLOAT, rows);
+        INDArray outputs = forward(weights.tensors, buffers, features, rows);
         loss.activateInPlace(outputs, rows, buffers);
         // A view of the buffer's first rows, at offset 0: its first rows * outputs() floats.
         outputs.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().get(out);
         return out;
     }
 
-    /** Each layer's input and pre-activation (kept for the backward pass) and the output logits. */
-    private record Forward(List<INDArray> inputs, List<INDArray> preActivations, INDArray logits) {
-    }
-
-    /** The forward pass into this thread's buffers: views of them, valid until the thread's next pass. */
-    private Forward forward(List<INDArray> weights, PassBuffers buffers, float[] features, int rows) {
-        List<INDArray> inputs = new ArrayList<>();
-        List<INDArray> preActivations = new ArrayList<>();
+    /**
+     * The forward pass into this thread's buffers, layer by layer: the logits, a view of them valid until the
+     * thread's next pass (each layer keeps what its backward pass needs in its own buffers).
+     */
+    private INDArray forward(List<List<INDArray>> weights, PassBuffers buffers, float[] features, int rows) {
         INDArray a = buffers.features(features, rows);
         for (int i = 0; i < layers.size(); i++) {
-            inputs.add(a);
-            INDArray z = buffers.preActivation(i, rows);
-            Gemm.into(a, weights.get(2 * i), z, buffers.productTemp(i, rows)).addiRowVector(weights.get(2 * i + 1));
-            preActivations.add(z);
-            a = i == layers.size() - 1 ? z : layers.get(i).activation().applyInto(z, buffers.activation(i, rows));
+            a = layers.get(i).forward(weights.get(i), a, rows, buffers.layer(i), buffers.productTemp(i, rows));
         }
-        return new Forward(inputs, preActivations, a);
+        return a;
     }
 
-    private List<INDArray> unflatten(float[] params, DataType type) {
-        return views(Nd4j.createFromArray(params).castTo(type));
+    private List<List<INDArray>> unflatten(float[] params, DataType type) {
+        return byLayer(views(Nd4j.createFromArray(params).castTo(type)));
     }
 
     /** One view of {@code flat} per variable, shaped like it. */
@@ -347,43 +340,14 @@ public final class Network implements Serializable {
         return out;
     }
 
-    /**
-     * Adds a kernel's products, computed in F order (BLAS's own, see {@link PassBuffers#kernelProduct}), into
-     * the kernel's row-major slice of the gradient: the same float sums as adding a C-order copy.
-     */
-    private static void addColumnMajorInto(float[] grad, VariableSpec v, INDArray g) {
-        int rows = (int) g.rows();
-        int cols = (int) g.columns();
-        int at = v.offset();
-        if (g.dataType() == DataType.FLOAT) {
-            FloatBuffer values = g.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
-            for (int c = 0; c < cols; c++) {
-                for (int r = 0; r < rows; r++) {
-                    grad[at + r * cols + c] += values.get(c * rows + r);
-                }
-            }
-        } else {
-            for (int c = 0; c < cols; c++) {
-                for (int r = 0; r < rows; r++) {
-                    grad[at + r * cols + c] += (float) g.data().getDouble((long) c * rows + r);
-                }
-            }
+    /** The variables' tensors (in the layout's order) grouped by layer. */
+    private List<List<INDArray>> byLayer(List<INDArray> tensors) {
+        List<List<INDArray>> out = new ArrayList<>();
+        int next = 0;
+        for (List<VariableSpec> mine : variables) {
+            out.add(List.copyOf(tensors.subList(next, next + mine.size())));
+            next += mine.size();
         }
-    }
-
-    /** Adds the products of one variable (read in place from off-heap memory) into its slice of the gradient. */
-    private static void addInto(float[] grad, VariableSpec v, INDArray g) {
-        int n = (int) g.length();
-        int at = v.offset();
-        if (g.dataType() == DataType.FLOAT) {
-            FloatBuffer values = g.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
-            for (int i = 0; i < n; i++) {
-                grad[at + i] += values.get(i);
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                grad[at + i] += (float) g.data().getDouble(i);
-            }
-        }
+        return out;
     }
 }

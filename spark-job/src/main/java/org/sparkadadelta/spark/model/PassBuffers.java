@@ -14,7 +14,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * to task: Spark reuses its task threads) for each network shape. Allocating them afresh for every block
  * costs more than the arithmetic on these machines (first-touch page faults of every new off-heap array).
  * Row-dependent arrays hold {@link #capacity()} rows and grow when a call has more; a call uses views of
- * their first rows (offset 0, C order, contiguous: the same BLAS calls as freshly allocated arrays).
+ * their first rows (offset 0, C order, contiguous: the same BLAS calls as freshly allocated arrays). The
+ * network's arrays are here (features, the gradient into each hidden layer's output, scratch, per-row vectors
+ * for the loss); each {@link Layer} keeps its own in its {@link Layer.Buffers}, held here too.
  */
 final class PassBuffers {
     private static final int MAX_SHAPES_PER_THREAD = 8;
@@ -22,37 +24,32 @@ final class PassBuffers {
 
     private final DataType type;
     private final int inputs;
-    private final int[] units;
+    private final int[] outputs;
+    private final Layer.Buffers[] layers; // each layer's own arrays
     private int capacity;
     private INDArray features;
-    private INDArray[] preActivations;
-    private INDArray[] activations;
     private INDArray[] deltas;
-    private INDArray[] productTemps; // F order: where each layer's row-dependent products are computed
+    private INDArray[] productTemps; // F order: scratch the width of each layer's output
     private INDArray rowsA;
     private INDArray rowsB;
-    // Row-independent: each layer's kernel product (F order, exactly its shape, so that mmuli computes straight
-    // into it) and bias sum, before they are added into the gradient.
-    private final INDArray[] kernelProducts;
-    private final INDArray[] biasSums;
 
-    private PassBuffers(List<DenseLayer> layers, DataType type) {
+    private PassBuffers(List<Layer> layers, DataType type) {
         this.type = type;
         this.inputs = layers.get(0).inputs();
-        this.units = layers.stream().mapToInt(DenseLayer::units).toArray();
-        kernelProducts = new INDArray[units.length];
-        biasSums = new INDArray[units.length];
-        for (int i = 0; i < units.length; i++) {
-            kernelProducts[i] = Nd4j.create(type, new long[] {layers.get(i).inputs(), units[i]}, 'f');
-            biasSums[i] = Nd4j.create(type, units[i]);
+        this.outputs = layers.stream().mapToInt(Layer::outputs).toArray();
+        this.layers = new Layer.Buffers[outputs.length];
+        for (int i = 0; i < outputs.length; i++) {
+            this.layers[i] = layers.get(i).newBuffers(type);
         }
     }
 
-    /** This thread's buffers for {@code layers} in {@code type}, with room for at least {@code rows} rows. */
-    static PassBuffers forThread(List<DenseLayer> layers, DataType type, int rows) {
+    /**
+     * This thread's buffers for {@code layers} (whose {@link Layer#summary() summaries}, input width first, make
+     * {@code shape}) in {@code type}, with room for at least {@code rows} rows.
+     */
+    static PassBuffers forThread(List<Layer> layers, String shape, DataType type, int rows) {
         Map<String, PassBuffers> mine = PER_THREAD.get();
-        String key = type + ":" + layers.get(0).inputs() + layers.stream().map(l -> "-" + l.units())
-                .reduce("", String::concat);
+        String key = type + ":" + shape;
         PassBuffers b = mine.get(key);
         if (b == null) {
             if (mine.size() >= MAX_SHAPES_PER_THREAD) {
@@ -75,16 +72,13 @@ final class PassBuffers {
         }
         capacity = Math.max(rows, capacity + capacity / 2);
         features = Nd4j.create(type, (long) capacity * inputs);
-        preActivations = new INDArray[units.length];
-        activations = new INDArray[units.length];
-        deltas = new INDArray[units.length];
-        productTemps = new INDArray[units.length];
-        for (int i = 0; i < units.length; i++) {
-            preActivations[i] = Nd4j.create(type, (long) capacity * units[i]);
-            productTemps[i] = Nd4j.create(type, (long) capacity * units[i]);
-            if (i < units.length - 1) { // hidden layers: their activation, and the delta flowing into them
-                activations[i] = Nd4j.create(type, (long) capacity * units[i]);
-                deltas[i] = Nd4j.create(type, (long) capacity * units[i]);
+        deltas = new INDArray[outputs.length];
+        productTemps = new INDArray[outputs.length];
+        for (int i = 0; i < outputs.length; i++) {
+            layers[i].ensureRows(capacity);
+            productTemps[i] = Nd4j.create(type, (long) capacity * outputs[i]);
+            if (i < outputs.length - 1) { // hidden layers: the gradient flowing into their output
+                deltas[i] = Nd4j.create(type, (long) capacity * outputs[i]);
             }
         }
         rowsA = Nd4j.create(type, capacity);
@@ -104,31 +98,19 @@ final class PassBuffers {
         return matrix(features, rows, inputs);
     }
 
-    INDArray preActivation(int layer, int rows) {
-        return matrix(preActivations[layer], rows, units[layer]);
+    /** Layer {@code layer}'s own arrays. */
+    Layer.Buffers layer(int layer) {
+        return layers[layer];
     }
 
-    INDArray activation(int layer, int rows) {
-        return matrix(activations[layer], rows, units[layer]);
-    }
-
-    /** d(loss)/d(activation of hidden layer {@code layer}). */
+    /** d(loss)/d(output of hidden layer {@code layer}), [rows, its outputs]. */
     INDArray delta(int layer, int rows) {
-        return matrix(deltas[layer], rows, units[layer]);
+        return matrix(deltas[layer], rows, outputs[layer]);
     }
 
-    /** Room for a [rows, units of {@code layer}] product in F order (see {@link Gemm}). */
+    /** Room for a [rows, outputs of {@code layer}] product in F order (see {@link Gemm}). */
     INDArray productTemp(int layer, int rows) {
-        return vector(productTemps[layer], rows * units[layer]).reshape('f', rows, units[layer]);
-    }
-
-    /** [inputs, units] of {@code layer}, F order, not a view. */
-    INDArray kernelProduct(int layer) {
-        return kernelProducts[layer];
-    }
-
-    INDArray biasSum(int layer) {
-        return biasSums[layer];
+        return vector(productTemps[layer], rows * outputs[layer]).reshape('f', rows, outputs[layer]);
     }
 
     /** Two per-row vectors of {@code rows} elements (losses and their parts). */
@@ -144,7 +126,8 @@ final class PassBuffers {
         return length == flat.length() ? flat : flat.get(NDArrayIndex.interval(0, length));
     }
 
-    private static INDArray matrix(INDArray flat, int rows, int cols) {
+    /** The first {@code rows} rows of {@code flat} (a buffer of at least that many) as a C-order matrix. */
+    static INDArray matrix(INDArray flat, int rows, int cols) {
         return vector(flat, rows * cols).reshape('c', rows, cols);
     }
 }

@@ -1,7 +1,10 @@
 package org.sparkadadelta.spark.model;
 
 import java.io.Serializable;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -34,6 +37,25 @@ public record VariableSpec(String name, String path, long[] shape, int offset) i
     /** A view (no copy) of this variable's slice of the flat ND4J vector {@code flat}, in its shape, row-major. */
     public INDArray view(INDArray flat) {
         return flat.get(NDArrayIndex.interval(offset, offset + size())).reshape('c', shape);
+    }
+
+    /**
+     * Adds {@code g} (this variable's gradient, C order, read in place from off-heap memory) into its slice of the
+     * flat float32 gradient {@code grad}.
+     */
+    void addInto(float[] grad, INDArray g) {
+        int n = (int) g.length();
+        int at = offset;
+        if (g.dataType() == DataType.FLOAT) {
+            FloatBuffer values = g.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+            for (int i = 0; i < n; i++) {
+                grad[at + i] += values.get(i);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                grad[at + i] += (float) g.data().getDouble(i);
+            }
+        }
     }
 
     @Override

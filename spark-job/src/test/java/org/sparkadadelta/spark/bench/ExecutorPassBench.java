@@ -57,7 +57,7 @@ public final class ExecutorPassBench {
                 if (round > 0) { // round 0 warms the JIT and ND4J up
                     System.out.printf(Locale.ROOT, "%s: pass %.2f us/row, products alone %.2f us/row, outside the "
                             + "products %.2f us/row (ratio pass/products %.2f)%n", net.describe().get("kind")
-                            + net.layers().stream().map(l -> "-" + l.units()).reduce("", String::concat),
+                            + net.layers().stream().map(l -> "-" + l.outputs()).reduce("", String::concat),
                             pass, products, pass - products, pass / products);
                 }
             }
@@ -70,7 +70,7 @@ public final class ExecutorPassBench {
         int layers = net.layers().size();
         INDArray[] kernels = new INDArray[layers];
         for (int l = 0; l < layers; l++) {
-            kernels[l] = Nd4j.rand(f, net.layers().get(l).inputs(), net.layers().get(l).units());
+            kernels[l] = Nd4j.rand(f, net.layers().get(l).inputs(), net.layers().get(l).outputs());
         }
         INDArray[][] acts = new INDArray[x.length][layers + 1];
         INDArray[][] grads = new INDArray[x.length][layers];
@@ -79,8 +79,8 @@ public final class ExecutorPassBench {
             long rows = x[b].length / FEATURES;
             acts[b][0] = Nd4j.createFromArray(x[b]).reshape(rows, FEATURES);
             for (int l = 0; l < layers; l++) {
-                acts[b][l + 1] = Nd4j.rand(f, rows, net.layers().get(l).units());
-                grads[b][l] = Nd4j.rand(f, net.layers().get(l).inputs(), net.layers().get(l).units());
+                acts[b][l + 1] = Nd4j.rand(f, rows, net.layers().get(l).outputs());
+                grads[b][l] = Nd4j.rand(f, net.layers().get(l).inputs(), net.layers().get(l).outputs());
                 deltas[b][l] = Nd4j.rand(f, rows, net.layers().get(l).inputs());
             }
         }
