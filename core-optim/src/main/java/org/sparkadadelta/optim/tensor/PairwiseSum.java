@@ -94,37 +94,7 @@ public final class PairwiseSum {
         for (int i = 0; i < n; i++) {
             block[i] = block[i] * block[i];
         }
-        if (n < LANES) {
-            double res = 0.0;
-            for (int i = 0; i < n; i++) {
-                res += block[i];
-            }
-            return res;
-        }
-        double r0 = block[0];
-        double r1 = block[1];
-        double r2 = block[2];
-        double r3 = block[3];
-        double r4 = block[4];
-        double r5 = block[5];
-        double r6 = block[6];
-        double r7 = block[7];
-        int full = n - n % LANES;
-        for (int i = LANES; i < full; i += LANES) {
-            r0 += block[i];
-            r1 += block[i + 1];
-            r2 += block[i + 2];
-            r3 += block[i + 3];
-            r4 += block[i + 4];
-            r5 += block[i + 5];
-            r6 += block[i + 6];
-            r7 += block[i + 7];
-        }
-        double res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-        for (int i = full; i < n; i++) {
-            res += block[i];
-        }
-        return res;
+        return sum(block, 0, n, Precision.FLOAT64); // a leaf of the reference tree: float64 adds round as double
     }
 
     static double sum(double[] a, int from, int n, Precision p) {
