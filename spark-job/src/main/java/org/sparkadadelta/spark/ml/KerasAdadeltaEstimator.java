@@ -23,8 +23,6 @@ import org.sparkadadelta.spark.data.TrainingData;
 import org.sparkadadelta.spark.data.ValidationSplit;
 import org.sparkadadelta.spark.model.ModelSpec;
 import org.sparkadadelta.spark.model.ModelType;
-import org.sparkadadelta.spark.output.OptimizerState;
-import org.sparkadadelta.spark.scoring.TrainedModel;
 import org.sparkadadelta.spark.train.Trainer;
 import org.sparkadadelta.spark.train.TrainingResult;
 
@@ -170,9 +168,7 @@ public final class KerasAdadeltaEstimator extends Estimator<KerasAdadeltaModel>
                     spec.build(data.numFeatures()), optimizer, trainingOptions());
             callbacks.forEach(trainer::addCallback);
             TrainingResult r = trainer.fit(data, split == null ? null : split.validation());
-            TrainedModel trained = new TrainedModel(uid, spec, data.numFeatures(), r.weights(),
-                    OptimizerState.of(r.optimizer()), r.metrics());
-            KerasAdadeltaModel model = copyValues(new KerasAdadeltaModel(uid, trained, r.history()), ParamMap.empty());
+            KerasAdadeltaModel model = copyValues(KerasAdadeltaModel.of(uid, spec, r), ParamMap.empty());
             if (!featureCols.isEmpty()) { // the columns chosen now, so that transform reads the same ones
                 model.setFeatureCols(featureCols.toArray(String[]::new));
             }

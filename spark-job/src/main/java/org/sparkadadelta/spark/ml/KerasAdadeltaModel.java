@@ -55,7 +55,11 @@ public final class KerasAdadeltaModel extends Model<KerasAdadeltaModel>
      * DataFrames and be saved like a fitted estimator's; {@code spec} is the spec its network was built from.
      */
     public static KerasAdadeltaModel of(ModelSpec spec, TrainingResult result) {
-        String uid = Identifiable.randomUID("kerasAdadelta");
+        return of(Identifiable.randomUID("kerasAdadelta"), spec, result);
+    }
+
+    /** The model of a training run under {@code uid}, e.g. the estimator's own. */
+    static KerasAdadeltaModel of(String uid, ModelSpec spec, TrainingResult result) {
         return new KerasAdadeltaModel(uid, new TrainedModel(uid, spec, result.network().inputs(), result.weights(),
                 OptimizerState.of(result.optimizer()), result.metrics()), result.history());
     }
