@@ -32,7 +32,8 @@ public final class Adadelta extends BaseOptimizer {
 
     /**
      * How the update rule runs; both give the same bits. {@code -Dspark-adadelta.adadelta.kernel=fused}
-     * changes the default (for running the parity suites on the fused loop).
+     * changes the default (for running the parity suites on the fused loop), and so does
+     * {@link #whileCreating} for the optimizers one caller creates (e.g. from a job's config).
      */
     public enum UpdateKernel {
         /** A dozen in-place {@link TensorMath} ops (ND4J's native kernels by default). */
@@ -44,8 +45,39 @@ public final class Adadelta extends BaseOptimizer {
          */
         FUSED;
 
+        private static final ThreadLocal<UpdateKernel> CREATING = new ThreadLocal<>();
+
         static UpdateKernel defaultKernel() {
+            UpdateKernel chosen = CREATING.get();
+            if (chosen != null) {
+                return chosen;
+            }
             return "fused".equals(System.getProperty("spark-adadelta.adadelta.kernel")) ? FUSED : TENSOR_OPS;
+        }
+
+        /**
+         * Runs {@code create} with this kernel as the default of every {@code Adadelta} it makes on this thread,
+         * including one inside a {@link LossScaleOptimizer} rebuilt from its Keras config, where no builder is
+         * at hand.
+         */
+        public <T> T whileCreating(java.util.function.Supplier<T> create) {
+            UpdateKernel outer = CREATING.get();
+            CREATING.set(this);
+            try {
+                return create.get();
+            } finally {
+                CREATING.set(outer);
+            }
+        }
+
+        /** {@code tensor_ops} or {@code fused}, as a job config names them. */
+        public static UpdateKernel named(String name) {
+            for (UpdateKernel k : values()) {
+                if (k.name().equalsIgnoreCase(name)) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("Unknown update kernel '" + name + "' (expected tensor_ops or fused)");
         }
     }
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.sparkadadelta.optim.Adadelta;
 import org.sparkadadelta.optim.Optimizer;
 import org.sparkadadelta.optim.WarningListener;
 import org.sparkadadelta.optim.config.OptimizerSerialization;
@@ -37,6 +38,7 @@ public record JobConfig(
         Map<Integer, Double> classWeight,
         List<Map<String, Object>> callbacks,
         Map<String, Object> optimizer,
+        Adadelta.UpdateKernel updateKernel,
         String outputPath,
         boolean overwrite,
         String checkpointPath,
@@ -84,6 +86,7 @@ public record JobConfig(
                 t.bool("stop_on_divergence", defaults.stopOnDivergence()));
         double validationSplit = t.fraction("validation_split", 0);
         Map<Integer, Double> classWeight = t.classWeights("class_weight");
+        Adadelta.UpdateKernel updateKernel = updateKernel(t.string("update_kernel", "tensor_ops"));
         CallbackList callbacks = CallbackList.of(root, t);
         t.requireAllKeysKnown();
         if (validationSplit > 0 && validation != null) {
@@ -135,8 +138,8 @@ public record JobConfig(
             keep = checkpoint.keep();
         }
         return new JobConfig(name, master, sparkConf, train, validation, test, partitions, blockRows, model, training,
-                validationSplit, classWeight, callbacks.others(), optimizer, outputPath, overwrite, checkpointPath,
-                every, keep, initial);
+                validationSplit, classWeight, callbacks.others(), optimizer, updateKernel, outputPath, overwrite,
+                checkpointPath, every, keep, initial);
     }
 
     /** The Hadoop settings Spark will have ({@code spark.hadoop.*} of the config), for reading files before it starts. */
@@ -150,9 +153,19 @@ public record JobConfig(
         return conf;
     }
 
-    /** A fresh optimizer from the configured Keras JSON. */
+    /** A fresh optimizer from the configured Keras JSON, its Adadelta update on the configured kernel. */
     public Optimizer newOptimizer(WarningListener warnings) {
-        return OptimizerSerialization.deserialize(optimizer, warnings);
+        return updateKernel.whileCreating(() -> OptimizerSerialization.deserialize(optimizer, warnings));
+    }
+
+    /** {@code training.update_kernel}: how Adadelta's update runs on the driver; both give the same bits. */
+    private static Adadelta.UpdateKernel updateKernel(String name) {
+        try {
+            return Adadelta.UpdateKernel.named(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Config key 'training.update_kernel': expected \"tensor_ops\" or "
+                    + "\"fused\", got \"" + name + "\"");
+        }
     }
 
     /**

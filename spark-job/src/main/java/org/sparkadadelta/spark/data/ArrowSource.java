@@ -30,7 +30,7 @@ final class ArrowSource implements BlockSource {
         if (files.isEmpty()) {
             throw new DataValidationException("No *.arrow, *.arrows or *.feather files in " + spec.path());
         }
-        return new ArrowSource(JavaSparkContext.fromSparkContext(spark.sparkContext()), new HadoopConf(conf), files,
+        return new ArrowSource(JavaSparkContext.fromSparkContext(spark.sparkContext()), new HadoopConf(spark.sparkContext(), conf), files,
                 spec);
     }
 

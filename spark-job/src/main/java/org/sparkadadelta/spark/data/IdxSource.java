@@ -56,7 +56,7 @@ final class IdxSource implements BlockSource {
         }
         int slices = numPartitions > 0 ? numPartitions : spark.sparkContext().defaultParallelism();
         slices = Math.max(1, Math.min(slices, images.count()));
-        return new IdxSource(JavaSparkContext.fromSparkContext(spark.sparkContext()), new HadoopConf(conf),
+        return new IdxSource(JavaSparkContext.fromSparkContext(spark.sparkContext()), new HadoopConf(spark.sparkContext(), conf),
                 images, labels, slices, spec.describe());
     }
 

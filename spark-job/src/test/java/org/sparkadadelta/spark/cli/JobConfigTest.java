@@ -120,6 +120,24 @@ class JobConfigTest {
     }
 
     @Test
+    void theUpdateKernelComesFromTheConfigAlsoInsideALossScaleOptimizerAndStaysThere() {
+        Adadelta.UpdateKernel processDefault = new Adadelta().updateKernel();
+        JobConfig ops = JobConfig.load(FASHION, List.of("training.update_kernel=tensor_ops"));
+        assertEquals(Adadelta.UpdateKernel.TENSOR_OPS, ((Adadelta) ops.newOptimizer(m -> { })).updateKernel());
+        String lso = "optimizer={\"class_name\": \"LossScaleOptimizer\", \"config\": {\"inner_optimizer\": "
+                + "{\"class_name\": \"Adadelta\", \"config\": {}}}}";
+        JobConfig fused = JobConfig.load(FASHION, List.of("training.update_kernel=fused", lso));
+        Optimizer opt = fused.newOptimizer(m -> { });
+        assertEquals(Adadelta.UpdateKernel.FUSED,
+                ((Adadelta) ((org.sparkadadelta.optim.LossScaleOptimizer) opt).innerOptimizer()).updateKernel());
+        assertEquals(processDefault, new Adadelta().updateKernel(), "the config's choice leaked out of newOptimizer");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.load(FASHION, List.of("training.update_kernel=vector")));
+        assertEquals("Config key 'training.update_kernel': expected \"tensor_ops\" or \"fused\", got \"vector\"",
+                e.getMessage());
+    }
+
+    @Test
     void unknownKeysAreNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> JobConfig.load(FASHION, List.of("training.epoch=3")));

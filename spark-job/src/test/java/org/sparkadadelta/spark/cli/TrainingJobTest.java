@@ -121,6 +121,28 @@ class TrainingJobTest {
     }
 
     @Test
+    void theFusedUpdateKernelWritesTheSameBytesAsTheTensorOps() throws Exception {
+        Path csv = blobsCsv(dir.resolve("train.csv"), 300, 3);
+        String optimizer = "{\"module\": \"keras.optimizers\", \"class_name\": \"Adadelta\", \"config\": "
+                + "{\"name\": \"adadelta\", \"learning_rate\": 1.0, \"epsilon\": 1e-4, \"weight_decay\": 0.01, "
+                + "\"global_clipnorm\": 0.5, \"use_ema\": true, \"ema_overwrite_frequency\": 4}, "
+                + "\"registered_name\": null}";
+        List<List<byte[]>> outputs = new ArrayList<>();
+        for (String kernel : List.of("tensor_ops", "fused")) {
+            Path out = dir.resolve(kernel);
+            ObjectNode c = config(csv, out, "\"mlp\"", 3);
+            c.set("optimizer", JSON.readTree(optimizer));
+            c.with("training").put("update_kernel", kernel);
+            run(c, new ByteArrayOutputStream());
+            outputs.add(List.of(Files.readAllBytes(out.resolve("weights.arrow")),
+                    Files.readAllBytes(out.resolve("model.weights.h5"))));
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(outputs.get(0).get(0), outputs.get(1).get(0), "weights");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(outputs.get(0).get(1), outputs.get(1).get(1),
+                "model.weights.h5, with the optimizer's variables");
+    }
+
+    @Test
     void checkpointsAreWrittenAndResumeContinuesFromTheNewest() throws Exception {
         Path csv = blobsCsv(dir.resolve("train.csv"), 300, 3);
         ObjectNode c = config(csv, dir.resolve("run"), "\"mlp\"", 3);
