@@ -65,7 +65,7 @@ final class DistributedGradient {
         }
         int partitions = blocks.getNumPartitions();
         Network net = network;
-        return broadcasting(weights, bc -> blocks.mapPartitionsWithIndex((index, it) -> {
+        return broadcasting(weights, bc -> PartitionJob.run(blocks, treeDepth, (index, it) -> {
             List<DenseBlock> partition = new ArrayList<>(); // the cached blocks, walked once per step
             it.forEachRemaining(partition::add);
             MicroBatchSums sums = new MicroBatchSums(partitions, count);
@@ -79,9 +79,8 @@ final class DistributedGradient {
             for (int k = 0; k < count; k++) {
                 InjectedFaults.atEndOfTask(firstGlobalStep + k, index);
             }
-            return List.of(sums).iterator();
-        }, false).treeAggregate(new MicroBatchSums(partitions, count), MicroBatchSums::merge, MicroBatchSums::merge,
-                treeDepth).totals());
+            return sums;
+        }, new MicroBatchSums(partitions, count), MicroBatchSums::merge).totals());
     }
 
     /** What one task adds for one step: its partition's rows of the step's batch. */
@@ -116,15 +115,14 @@ final class DistributedGradient {
             PartitionSum f) {
         int partitions = blocks.getNumPartitions();
         Network net = network;
-        return broadcasting(weights, bc -> blocks.mapPartitionsWithIndex((index, it) -> {
+        return broadcasting(weights, bc -> PartitionJob.run(blocks, treeDepth, (index, it) -> {
             GradientSum sum = new GradientSum();
             withUnpacked(bc, net, unpacked -> f.addTo(unpacked, it, sum));
             if (trainingStep != NOT_A_TRAINING_STEP) {
                 InjectedFaults.atEndOfTask(trainingStep, index);
             }
-            return List.of(new PartitionTreeSum(partitions).add(index, sum)).iterator();
-        }, false).treeAggregate(new PartitionTreeSum(partitions), PartitionTreeSum::merge, PartitionTreeSum::merge,
-                treeDepth).total());
+            return new PartitionTreeSum(partitions).add(index, sum);
+        }, new PartitionTreeSum(partitions), PartitionTreeSum::merge).total());
     }
 
     /** Runs one Spark job with the weights broadcast, and drops the broadcast after it. */

@@ -56,6 +56,7 @@ public final class StepCostBench {
 
         for (int round = 0; round < rounds; round++) { // round 0 warms the JIT, Spark and ND4J up
             double noop = noopSteps(jsc, train.blocks(), d, steps);
+            double noopRunJob = noopRunJobSteps(jsc, train.blocks(), d, steps);
             TrainingOptions options = new TrainingOptions(1, batch, 1, 42, 2, true);
             double step = msPerStep(new Trainer(jsc, net, new Adadelta(1.0), options).fit(train, null));
             TrainingResult accumulated = new Trainer(jsc, net, Adadelta.builder().learningRate(1.0)
@@ -63,9 +64,10 @@ public final class StepCostBench {
             double micro = msPerStep(accumulated);
             if (round > 0) {
                 System.out.printf(Locale.ROOT, "%s d=%d batch=%d: training step %.1f ms, no-op step %.1f ms, "
-                        + "ratio %.2f; accumulation N=4: %.1f ms per micro-step, ratio to the training step %.2f "
-                        + "(a window's job and first apply %.1f ms, each later apply %.1f ms)%n",
-                        conf.get("spark.master"), d, batch, step, noop, step / noop, micro, micro / step,
+                        + "ratio %.2f (no-op step as one runJob %.1f ms); accumulation N=4: %.1f ms per micro-step, "
+                        + "ratio to the training step %.2f (a window's job and first apply %.1f ms, each later apply "
+                        + "%.1f ms)%n",
+                        conf.get("spark.master"), d, batch, step, noop, step / noop, noopRunJob, micro, micro / step,
                         recordedMs(accumulated, true), recordedMs(accumulated, false));
             }
         }
@@ -95,6 +97,39 @@ public final class StepCostBench {
             bc.destroy();
         }
         return (System.nanoTime() - start) / 1e6 / steps;
+    }
+
+    /**
+     * The same no-op step as one {@code SparkContext.runJob} with a named task function, the partitions' arrays
+     * added on the driver: how the training step runs its jobs with few partitions (train/PartitionJob).
+     */
+    private static double noopRunJobSteps(JavaSparkContext jsc, JavaRDD<DenseBlock> blocks, int d, int steps) {
+        long start = System.nanoTime();
+        for (int i = 0; i < steps; i++) {
+            Broadcast<float[]> bc = jsc.broadcast(new float[d]);
+            Object[] arrays = (Object[]) jsc.sc().runJob(blocks.rdd(), new NoopTask(bc),
+                    scala.reflect.ClassTag$.MODULE$.apply(float[].class));
+            float[] sum = new float[0];
+            for (Object a : arrays) {
+                sum = add(sum, (float[]) a);
+            }
+            bc.destroy();
+        }
+        return (System.nanoTime() - start) / 1e6 / steps;
+    }
+
+    private static final class NoopTask extends scala.runtime.AbstractFunction2<org.apache.spark.TaskContext,
+            scala.collection.Iterator<DenseBlock>, float[]> implements java.io.Serializable {
+        private final Broadcast<float[]> bc;
+
+        NoopTask(Broadcast<float[]> bc) {
+            this.bc = bc;
+        }
+
+        @Override
+        public float[] apply(org.apache.spark.TaskContext context, scala.collection.Iterator<DenseBlock> blocks) {
+            return new float[bc.value().length];
+        }
     }
 
     private static float[] add(float[] a, float[] b) {

@@ -3,6 +3,7 @@ package org.sparkadadelta.spark.train;
 import org.sparkadadelta.spark.history.History;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,6 +65,25 @@ class TrainerTest {
                     assertArrayEquals(firstSlots.get(i), slots.get(i), "optimizer variable " + i + " of run " + run);
                 }
             }
+        }
+    }
+
+    @Test
+    void aDriverSideMergeAndSparksTreeGiveTheSameBitsAlsoForAccumulationWindows() {
+        TrainingData train = TestData.blobs(900, 5, 3, 11).toSpark(9, 64);
+        // 9 partitions: depth 1 is one runJob merged on the driver, depth 2 Spark's treeAggregate with a level of
+        // merges on the executors first.
+        assertTrue(PartitionJob.mergesOnDriver(9, 1));
+        assertFalse(PartitionJob.mergesOnDriver(9, 2));
+        for (Integer accumulation : new Integer[] {null, 3}) {
+            List<float[]> weights = new ArrayList<>();
+            for (int depth : new int[] {1, 2}) {
+                Adadelta opt = Adadelta.builder().learningRate(1.0).epsilon(1e-4)
+                        .gradientAccumulationSteps(accumulation).build();
+                weights.add(new Trainer(JSC, Network.mlp(5, new int[] {12}, 3), opt,
+                        new TrainingOptions(2, 40, 1, 7, depth, true)).fit(train, train).weights());
+            }
+            assertArrayEquals(weights.get(0), weights.get(1), "gradient_accumulation_steps " + accumulation);
         }
     }
 
