@@ -12,6 +12,9 @@ import java.io.Serializable;
 public final class GradientSum implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** Row counts up to 2^24 are exact as floats. */
+    private static final long EXACT_FLOAT_COUNT = 1L << 24;
+
     private float[] gradient;
     private long count;
     private double lossSum;
@@ -67,8 +70,18 @@ public final class GradientSum implements Serializable {
     public float[] meanGradient(int size) {
         float[] mean = new float[size];
         if (gradient != null && count > 0) {
-            for (int i = 0; i < size; i++) {
-                mean[i] = (float) ((double) gradient[i] / count);
+            if (count <= EXACT_FLOAT_COUNT) {
+                // The same floats as the double quotient below: a float divided by a float (the count is one
+                // exactly), computed in double and rounded to float, is the correctly rounded float quotient
+                // (double has more than 2 x 24 + 2 bits), which is what float division gives; and it vectorizes.
+                float n = count;
+                for (int i = 0; i < size; i++) {
+                    mean[i] = gradient[i] / n;
+                }
+            } else {
+                for (int i = 0; i < size; i++) {
+                    mean[i] = (float) ((double) gradient[i] / count);
+                }
             }
         }
         return mean;
