@@ -12,6 +12,7 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
+import org.sparkadadelta.optim.Adadelta;
 import org.sparkadadelta.optim.Optimizer;
 import org.sparkadadelta.optim.config.KerasJson;
 import org.sparkadadelta.optim.config.OptimizerSerialization;
@@ -107,6 +108,11 @@ public final class KerasAdadeltaEstimator extends Estimator<KerasAdadeltaModel>
         return with(treeDepth(), value);
     }
 
+    /** {@code tensor_ops} (default) or {@code fused}: how Adadelta's update runs on the driver, same bits. */
+    public KerasAdadeltaEstimator setUpdateKernel(String value) {
+        return with(updateKernel(), value);
+    }
+
     public KerasAdadeltaEstimator setStopOnDivergence(boolean value) {
         return with(stopOnDivergence(), value);
     }
@@ -197,7 +203,8 @@ public final class KerasAdadeltaEstimator extends Estimator<KerasAdadeltaModel>
 
     private Optimizer newOptimizer() {
         try {
-            return OptimizerSerialization.deserialize(KerasJson.parse(getOptimizer()));
+            return Adadelta.UpdateKernel.named(getUpdateKernel()).whileCreating(
+                    () -> OptimizerSerialization.deserialize(KerasJson.parse(getOptimizer())));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Param optimizer of " + uid + ": " + e.getMessage(), e);
         }

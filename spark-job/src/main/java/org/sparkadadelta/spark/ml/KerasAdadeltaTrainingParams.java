@@ -59,6 +59,10 @@ public interface KerasAdadeltaTrainingParams extends Params {
         return training().treeDepth;
     }
 
+    default Param<String> updateKernel() {
+        return training().updateKernel;
+    }
+
     default BooleanParam stopOnDivergence() {
         return training().stopOnDivergence;
     }
@@ -123,6 +127,10 @@ public interface KerasAdadeltaTrainingParams extends Params {
         return (Integer) getOrDefault(treeDepth());
     }
 
+    default String getUpdateKernel() {
+        return getOrDefault(updateKernel());
+    }
+
     default boolean getStopOnDivergence() {
         return (Boolean) getOrDefault(stopOnDivergence());
     }
@@ -157,6 +165,7 @@ public interface KerasAdadeltaTrainingParams extends Params {
         final LongParam shuffleSeed;
         final LongParam modelSeed;
         final IntParam treeDepth;
+        final Param<String> updateKernel;
         final BooleanParam stopOnDivergence;
         final Param<String> optimizer;
         final IntParam numPartitions;
@@ -180,6 +189,9 @@ public interface KerasAdadeltaTrainingParams extends Params {
             modelSeed = new LongParam(owner, "modelSeed", "seed of the Glorot-uniform initialisation");
             treeDepth = new IntParam(owner, "treeDepth", "depth of the gradient treeAggregate",
                     ParamValidators.gtEq(1));
+            updateKernel = new Param<>(owner, "updateKernel", "how Adadelta's update runs on the driver: tensor_ops "
+                    + "(ND4J's ops) or fused (one Java loop); the same bits", ParamValidators.inArray(
+                            new String[] {"tensor_ops", "fused"}));
             stopOnDivergence = new BooleanParam(owner, "stopOnDivergence",
                     "fail when the loss becomes NaN or infinite (Keras goes on)");
             optimizer = new Param<>(owner, "optimizer", "the optimizer as Keras serializes it "
@@ -202,6 +214,7 @@ public interface KerasAdadeltaTrainingParams extends Params {
             owner.setDefault(shuffleSeed, d.shuffleSeed());
             owner.setDefault(modelSeed, d.modelSeed());
             owner.setDefault(treeDepth, d.treeDepth());
+            owner.setDefault(updateKernel, "tensor_ops");
             owner.setDefault(stopOnDivergence, d.stopOnDivergence());
             owner.setDefault(optimizer, DEFAULT_OPTIMIZER);
             owner.setDefault(numPartitions, 0);

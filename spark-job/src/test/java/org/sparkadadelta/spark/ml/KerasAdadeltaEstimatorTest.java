@@ -72,6 +72,19 @@ class KerasAdadeltaEstimatorTest {
     }
 
     @Test
+    void theFusedUpdateKernelFitsTheSameWeights() {
+        Dataset<Row> data = ASSEMBLER.transform(SyntheticFrames.blobs(300, 3, 1));
+        KerasAdadeltaEstimator estimator = new KerasAdadeltaEstimator().setHidden(new int[] {8}).setEpochs(2)
+                .setBatchSize(60).setOptimizer(SyntheticFrames.FAST_ADADELTA).setNumPartitions(2);
+        assertEquals("tensor_ops", estimator.getUpdateKernel());
+        float[] ops = estimator.fit(data).weights();
+        float[] fused = estimator.copy(org.apache.spark.ml.param.ParamMap.empty()).setUpdateKernel("fused")
+                .fit(data).weights();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(ops, fused);
+        assertThrows(IllegalArgumentException.class, () -> estimator.setUpdateKernel("vector"));
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void modelKeepsHistoryMetricsWeightsAndOptimizer() {
         KerasAdadeltaModel model = blobsModel();

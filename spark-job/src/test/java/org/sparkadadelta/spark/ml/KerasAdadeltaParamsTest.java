@@ -29,8 +29,8 @@ class KerasAdadeltaParamsTest {
         return new KerasAdadeltaEstimator().setFeaturesCol("f").setFeatureCols(new String[] {"a", "b"})
                 .setLabelCol("y").setPredictionCol("p").setProbabilityCol("").setModelType("softmax")
                 .setHidden(new int[] {8, 4}).setNumClasses(5).setEpochs(3).setBatchSize(0).setShuffleSeed(7)
-                .setModelSeed(8).setTreeDepth(3).setStopOnDivergence(false).setOptimizer(SyntheticFrames.FAST_ADADELTA)
-                .setNumPartitions(4).setBlockRows(100);
+                .setModelSeed(8).setTreeDepth(3).setUpdateKernel("fused").setStopOnDivergence(false)
+                .setOptimizer(SyntheticFrames.FAST_ADADELTA).setNumPartitions(4).setBlockRows(100);
     }
 
     /** Each param's value as JSON, by name (arrays compare by content). */
@@ -51,7 +51,8 @@ class KerasAdadeltaParamsTest {
                 "featuresCol=\"features\"", "hidden=[64]", "labelCol=\"label\"", "modelSeed=42", "modelType=\"mlp\"",
                 "numClasses=0", "numPartitions=0", "optimizer=" + KerasJson.write(e.getOptimizer()),
                 "predictionCol=\"prediction\"", "probabilityCol=\"probability\"", "shuffleSeed=1",
-                "stopOnDivergence=true", "treeDepth=2", "validationSplit=0.0"), values(e));
+                "stopOnDivergence=true", "treeDepth=2", "updateKernel=\"tensor_ops\"", "validationSplit=0.0"),
+                values(e));
     }
 
     @Test
