@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,7 @@ class JobConfigTest {
     private static final Path FASHION = Path.of("../conf/fashion-mnist.json");
 
     @Test
+    @SuppressWarnings("unchecked")
     void theShippedFashionMnistConfigIsValid() {
         JobConfig c = JobConfig.load(FASHION, List.of());
         assertEquals(ModelType.MLP, c.model().type());
@@ -29,8 +31,17 @@ class JobConfigTest {
         assertEquals(0.1, c.validationSplit());
         assertEquals("t10k", c.test().options().get("split"));
         Optimizer opt = c.newOptimizer(m -> { });
-        assertEquals(1.0, opt.learningRateValue(), "cosine decay starts at 1.0");
-        assertEquals(0.95, ((Adadelta) opt).rho());
+        assertEquals(30.0, opt.learningRateValue(), "the warm-up starts at 30");
+        assertEquals(0.85, ((Adadelta) opt).rho());
+        assertEquals(1e-10, ((Adadelta) opt).epsilon());
+        assertEquals(Adadelta.UpdateKernel.FUSED, ((Adadelta) opt).updateKernel());
+        // The schedule spans the run: 14 epochs of ceil(54,000 / 1024) = 53 steps, warm-up and decay together.
+        long stepsPerEpoch = (60_000 - 6_000 + c.training().batchSize() - 1) / c.training().batchSize();
+        Map<String, Object> schedule = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+                c.optimizer().get("config")).get("learning_rate")).get("config");
+        assertEquals(c.training().epochs() * stepsPerEpoch,
+                ((Number) schedule.get("warmup_steps")).longValue() + ((Number) schedule.get("decay_steps")).longValue());
+        assertEquals(stepsPerEpoch, ((Number) schedule.get("warmup_steps")).longValue(), "one epoch of warm-up");
     }
 
     private static SparkConf sparkConf(SparkConf submitted, String sparkLocalIp, String... overrides) {
