@@ -8,9 +8,13 @@ Keras's math step for step, so they are measured here in Keras alone.
 
 Same data and model as fashion_mnist_keras.py (784-256-10 MLP, logits + SparseCategoricalCrossentropy,
 Glorot-uniform kernels, zero biases), Adadelta(learning_rate=CosineDecay(LR, decay_steps=all steps of the run,
-alpha=ALPHA), epsilon=EPS, rho=RHO), shuffled each epoch, the test set evaluated after every epoch.
+alpha=ALPHA), epsilon=EPS, rho=RHO), shuffled each epoch, the test set evaluated after every epoch. With
+--warmup-steps W the schedule is CosineDecay(WARMUP_INITIAL, decay_steps=all steps - W, alpha=ALPHA,
+warmup_target=LR, warmup_steps=W), a linear warm-up from WARMUP_INITIAL (LR / 10 by default) to LR, as
+conf/fashion-mnist.json's.
 
 Usage: python3 bench/keras/steps_to_accuracy.py BATCH EPOCHS LR [SEED] [ALPHA] [EPS] [RHO] [THRESHOLD]
+           [--warmup-steps W] [--warmup-initial LR0]
 Prints one JSON line: the epoch and step at which test accuracy first reached THRESHOLD (0.885), and every
 epoch's test accuracy.
 """
@@ -33,6 +37,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from idx_files import load  # noqa: E402
 
 args = sys.argv[1:]
+warmup_steps, warmup_initial = 0, None
+for flag in ("--warmup-steps", "--warmup-initial"):
+    if flag in args:
+        i = args.index(flag)
+        value = args[i + 1]
+        del args[i:i + 2]
+        if flag == "--warmup-steps":
+            warmup_steps = int(value)
+        else:
+            warmup_initial = float(value)
 if len(args) < 3:
     sys.exit(__doc__)
 batch, epochs, lr = int(args[0]), int(args[1]), float(args[2])
@@ -49,13 +63,19 @@ x_test, y_test = load(data, "t10k")
 keras.utils.set_random_seed(seed)
 model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(256, activation="relu"), keras.layers.Dense(10)])
 steps_per_epoch = -(-len(x_train) // batch)
-rate = keras.optimizers.schedules.CosineDecay(lr, decay_steps=steps_per_epoch * epochs, alpha=alpha)
+if warmup_steps:
+    start = warmup_initial if warmup_initial is not None else lr / 10
+    rate = keras.optimizers.schedules.CosineDecay(start, decay_steps=steps_per_epoch * epochs - warmup_steps,
+                                                  alpha=alpha, warmup_target=lr, warmup_steps=warmup_steps)
+else:
+    rate = keras.optimizers.schedules.CosineDecay(lr, decay_steps=steps_per_epoch * epochs, alpha=alpha)
 model.compile(optimizer=keras.optimizers.Adadelta(learning_rate=rate, epsilon=eps, rho=rho),
               loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
 accuracy = model.fit(x_train, y_train, batch_size=batch, epochs=epochs, validation_data=(x_test, y_test),
                      verbose=0).history["val_accuracy"]
 hit = next((e + 1 for e, a in enumerate(accuracy) if a >= threshold), None)
-print(json.dumps({"batch": batch, "epochs": epochs, "lr": lr, "alpha": alpha, "epsilon": eps, "rho": rho,
+print(json.dumps({"batch": batch, "epochs": epochs, "lr": lr, "warmup_steps": warmup_steps,
+                  "warmup_initial": warmup_initial if warmup_steps else None, "alpha": alpha, "epsilon": eps, "rho": rho,
                   "seed": seed, "steps_per_epoch": steps_per_epoch, "threshold": threshold, "first_epoch": hit,
                   "steps": hit * steps_per_epoch if hit else None, "final": round(accuracy[-1], 4),
                   "test_accuracy": [round(a, 4) for a in accuracy]}))
