@@ -3,7 +3,6 @@ package org.sparkadadelta.spark.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.classification.LogisticRegression;
@@ -17,8 +16,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparkadadelta.optim.Adadelta;
-import org.sparkadadelta.spark.data.DataLoader;
-import org.sparkadadelta.spark.data.DataSpec;
 import org.sparkadadelta.spark.data.DenseBlock;
 import org.sparkadadelta.spark.data.TrainingData;
 import org.sparkadadelta.spark.model.Network;
@@ -41,16 +38,9 @@ public final class FullBatchBench {
 
     public static void main(String[] args) {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 6;
-        SparkConf conf = new SparkConf().setAppName("full-batch-bench").setIfMissing("spark.master", "local[2]")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-                .set("spark.driver.bindAddress", "127.0.0.1")
-                .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .set("spark.broadcast.compress", "false");
-        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
-        spark.sparkContext().setLogLevel("WARN");
+        SparkSession spark = BenchSpark.session("full-batch-bench");
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        TrainingData train = DataLoader.load(spark, DataSpec.of("idx", "/usr/share/datasets/fashion-mnist")
-                .withOption("split", "train"), 2, 4096);
+        TrainingData train = BenchSpark.fashionMnistTrain(spark);
         Dataset<Row> df = asDataFrame(spark, train.blocks()).cache();
         df.count();
 

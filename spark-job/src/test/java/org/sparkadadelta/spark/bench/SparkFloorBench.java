@@ -4,18 +4,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.SparkConf;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.sparkadadelta.spark.data.DataLoader;
-import org.sparkadadelta.spark.data.DataSpec;
 import org.sparkadadelta.spark.data.DenseBlock;
 import scala.reflect.ClassTag$;
-import scala.runtime.AbstractFunction2;
 
 /**
  * Where Spark's fixed per-step cost goes, piece by piece, in one JVM ({@code local[2]}, Fashion-MNIST's training
@@ -36,17 +31,9 @@ public final class SparkFloorBench {
     public static void main(String[] args) {
         int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        SparkConf conf = new SparkConf().setAppName("spark-floor-bench").setIfMissing("spark.master", "local[2]")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-                .set("spark.driver.bindAddress", "127.0.0.1")
-                .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .set("spark.broadcast.compress", "false")
-                .set("spark.task.maxDirectResultSize", "64m"); // as conf/spark-defaults.conf
-        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
-        spark.sparkContext().setLogLevel("WARN");
+        SparkSession spark = BenchSpark.session("spark-floor-bench");
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        JavaRDD<DenseBlock> blocks = DataLoader.load(spark, DataSpec.of("idx", "/usr/share/datasets/fashion-mnist")
-                .withOption("split", "train"), 2, 4096).blocks();
+        JavaRDD<DenseBlock> blocks = BenchSpark.fashionMnistTrain(spark).blocks();
         JavaRDD<Integer> two = jsc.parallelize(List.of(1, 2), 2).cache();
         two.count();
         JavaRDD<DenseBlock> cut = blocks.mapPartitions(it -> it, true);
@@ -71,7 +58,7 @@ public final class SparkFloorBench {
         });
         figures.put("no-op step: broadcast + one runJob", () -> {
             Broadcast<float[]> bc = jsc.broadcast(new float[D]);
-            jsc.sc().runJob(blocks.rdd(), new Arrays(bc), ClassTag$.MODULE$.apply(float[].class));
+            jsc.sc().runJob(blocks.rdd(), new BenchSpark.NoopTask(bc), ClassTag$.MODULE$.apply(float[].class));
             bc.destroy();
         });
         for (int round = 0; round < rounds; round++) { // round 0 warms the JIT and Spark up
@@ -87,20 +74,5 @@ public final class SparkFloorBench {
             }
         }
         spark.stop();
-    }
-
-    /** A task function as a named class, which Spark's closure cleaner does not parse. */
-    private static final class Arrays extends AbstractFunction2<TaskContext, scala.collection.Iterator<DenseBlock>,
-            float[]> implements java.io.Serializable {
-        private final Broadcast<float[]> bc;
-
-        Arrays(Broadcast<float[]> bc) {
-            this.bc = bc;
-        }
-
-        @Override
-        public float[] apply(TaskContext context, scala.collection.Iterator<DenseBlock> it) {
-            return new float[bc.value().length];
-        }
     }
 }

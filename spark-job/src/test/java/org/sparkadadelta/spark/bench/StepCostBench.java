@@ -2,14 +2,11 @@ package org.sparkadadelta.spark.bench;
 
 import java.util.List;
 import java.util.Locale;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.sparkadadelta.optim.Adadelta;
-import org.sparkadadelta.spark.data.DataLoader;
-import org.sparkadadelta.spark.data.DataSpec;
 import org.sparkadadelta.spark.data.DenseBlock;
 import org.sparkadadelta.spark.data.TrainingData;
 import org.sparkadadelta.spark.model.Network;
@@ -38,18 +35,9 @@ public final class StepCostBench {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int hidden = args.length > 1 ? Integer.parseInt(args[1]) : 256;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        // spark-submit's master (bin/bench-step with BENCH_MASTER) if there is one, else local[2] in this JVM.
-        SparkConf conf = new SparkConf().setAppName("step-cost-bench").setIfMissing("spark.master", "local[2]")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-                .set("spark.driver.bindAddress", "127.0.0.1")
-                .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .set("spark.broadcast.compress", "false")
-                .set("spark.task.maxDirectResultSize", "64m"); // as conf/spark-defaults.conf
-        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
-        spark.sparkContext().setLogLevel("WARN");
+        SparkSession spark = BenchSpark.session("step-cost-bench");
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        TrainingData train = DataLoader.load(spark, DataSpec.of("idx", "/usr/share/datasets/fashion-mnist")
-                .withOption("split", "train"), 2, 4096);
+        TrainingData train = BenchSpark.fashionMnistTrain(spark);
         Network net = Network.mlp(train.numFeatures(), new int[] {hidden}, 10);
         int d = net.layout().size();
         long batch = (train.rows() + steps - 1) / steps; // one epoch of `steps` steps
@@ -67,7 +55,7 @@ public final class StepCostBench {
                         + "ratio %.2f (no-op step as one runJob %.1f ms); accumulation N=4: %.1f ms per micro-step, "
                         + "ratio to the training step %.2f (a window's job and first apply %.1f ms, each later apply "
                         + "%.1f ms)%n",
-                        conf.get("spark.master"), d, batch, step, noop, step / noop, noopRunJob, micro, micro / step,
+                        spark.sparkContext().master(), d, batch, step, noop, step / noop, noopRunJob, micro, micro / step,
                         recordedMs(accumulated, true), recordedMs(accumulated, false));
             }
         }
@@ -107,7 +95,7 @@ public final class StepCostBench {
         long start = System.nanoTime();
         for (int i = 0; i < steps; i++) {
             Broadcast<float[]> bc = jsc.broadcast(new float[d]);
-            Object[] arrays = (Object[]) jsc.sc().runJob(blocks.rdd(), new NoopTask(bc),
+            Object[] arrays = (Object[]) jsc.sc().runJob(blocks.rdd(), new BenchSpark.NoopTask(bc),
                     scala.reflect.ClassTag$.MODULE$.apply(float[].class));
             float[] sum = new float[0];
             for (Object a : arrays) {
@@ -116,20 +104,6 @@ public final class StepCostBench {
             bc.destroy();
         }
         return (System.nanoTime() - start) / 1e6 / steps;
-    }
-
-    private static final class NoopTask extends scala.runtime.AbstractFunction2<org.apache.spark.TaskContext,
-            scala.collection.Iterator<DenseBlock>, float[]> implements java.io.Serializable {
-        private final Broadcast<float[]> bc;
-
-        NoopTask(Broadcast<float[]> bc) {
-            this.bc = bc;
-        }
-
-        @Override
-        public float[] apply(org.apache.spark.TaskContext context, scala.collection.Iterator<DenseBlock> blocks) {
-            return new float[bc.value().length];
-        }
     }
 
     private static float[] add(float[] a, float[] b) {
