@@ -70,7 +70,12 @@ public final class Adadelta extends BaseOptimizer {
             }
         }
 
-        /** {@code tensor_ops} or {@code fused}, as a job config names them. */
+        /** The name a job config uses: {@code tensor_ops} or {@code fused}. */
+        public String configName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The kernel of a {@link #configName()}, in any case. */
         public static UpdateKernel named(String name) {
             for (UpdateKernel k : values()) {
                 if (k.name().equalsIgnoreCase(name)) {

@@ -86,7 +86,8 @@ public record JobConfig(
                 t.bool("stop_on_divergence", defaults.stopOnDivergence()));
         double validationSplit = t.fraction("validation_split", 0);
         Map<Integer, Double> classWeight = t.classWeights("class_weight");
-        Adadelta.UpdateKernel updateKernel = updateKernel(t.string("update_kernel", "tensor_ops"));
+        Adadelta.UpdateKernel updateKernel = updateKernel(t.string("update_kernel",
+                Adadelta.UpdateKernel.TENSOR_OPS.configName()));
         CallbackList callbacks = CallbackList.of(root, t);
         t.requireAllKeysKnown();
         if (validationSplit > 0 && validation != null) {

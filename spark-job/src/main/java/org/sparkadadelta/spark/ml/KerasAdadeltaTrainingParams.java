@@ -9,6 +9,7 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.param.Params;
+import org.sparkadadelta.optim.Adadelta;
 import org.sparkadadelta.spark.data.DataLoader;
 import org.sparkadadelta.spark.model.ModelType;
 import org.sparkadadelta.spark.train.TrainingOptions;
@@ -191,7 +192,8 @@ public interface KerasAdadeltaTrainingParams extends Params {
                     ParamValidators.gtEq(1));
             updateKernel = new Param<>(owner, "updateKernel", "how Adadelta's update runs on the driver: tensor_ops "
                     + "(ND4J's ops) or fused (one Java loop); the same bits", ParamValidators.inArray(
-                            new String[] {"tensor_ops", "fused"}));
+                            java.util.Arrays.stream(Adadelta.UpdateKernel.values())
+                                    .map(Adadelta.UpdateKernel::configName).toArray(String[]::new)));
             stopOnDivergence = new BooleanParam(owner, "stopOnDivergence",
                     "fail when the loss becomes NaN or infinite (Keras goes on)");
             optimizer = new Param<>(owner, "optimizer", "the optimizer as Keras serializes it "
@@ -214,7 +216,7 @@ public interface KerasAdadeltaTrainingParams extends Params {
             owner.setDefault(shuffleSeed, d.shuffleSeed());
             owner.setDefault(modelSeed, d.modelSeed());
             owner.setDefault(treeDepth, d.treeDepth());
-            owner.setDefault(updateKernel, "tensor_ops");
+            owner.setDefault(updateKernel, Adadelta.UpdateKernel.TENSOR_OPS.configName());
             owner.setDefault(stopOnDivergence, d.stopOnDivergence());
             owner.setDefault(optimizer, DEFAULT_OPTIMIZER);
             owner.setDefault(numPartitions, 0);
