@@ -30,8 +30,8 @@ final class ArrowSource implements BlockSource {
         if (files.isEmpty()) {
             throw new DataValidationException("No *.arrow, *.arrows or *.feather files in " + spec.path());
         }
-        return new ArrowSource(JavaSparkContext.fromSparkContext(spark.sparkContext()), new HadoopConf(spark.sparkContext(), conf), files,
-                spec);
+        return new ArrowSource(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+                new HadoopConf(spark.sparkContext(), conf), files, spec);
     }
 
     @Override

@@ -56,8 +56,8 @@ final class IdxSource implements BlockSource {
         }
         int slices = numPartitions > 0 ? numPartitions : spark.sparkContext().defaultParallelism();
         slices = Math.max(1, Math.min(slices, images.count()));
-        return new IdxSource(JavaSparkContext.fromSparkContext(spark.sparkContext()), new HadoopConf(spark.sparkContext(), conf),
-                images, labels, slices, spec.describe());
+        return new IdxSource(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+                new HadoopConf(spark.sparkContext(), conf), images, labels, slices, spec.describe());
     }
 
     /** The images and labels files: by split in a directory, or the labels named after a given images file. */

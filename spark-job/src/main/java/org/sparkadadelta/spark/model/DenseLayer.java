@@ -1,7 +1,6 @@
 package org.sparkadadelta.spark.model;
 
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

@@ -55,7 +55,8 @@ public final class StepCostBench {
                         + "ratio %.2f (no-op step as one runJob %.1f ms); accumulation N=4: %.1f ms per micro-step, "
                         + "ratio to the training step %.2f (a window's job and first apply %.1f ms, each later apply "
                         + "%.1f ms)%n",
-                        spark.sparkContext().master(), d, batch, step, noop, step / noop, noopRunJob, micro, micro / step,
+                        spark.sparkContext().master(), d, batch, step, noop, step / noop, noopRunJob, micro,
+                        micro / step,
                         recordedMs(accumulated, true), recordedMs(accumulated, false));
             }
         }

@@ -44,7 +44,8 @@ public final class TransposingAddBench {
             long t3 = System.nanoTime();
             if (round > 0) {
                 System.out.printf(Locale.ROOT, "round %d %dx%d: constant tile %.2f ns/element, tile from a field "
-                        + "%.2f, sequential add %.2f%n", round, rows, cols, (t1 - t0) / n, (t2 - t1) / n, (t3 - t2) / n);
+                        + "%.2f, sequential add %.2f%n", round, rows, cols, (t1 - t0) / n, (t2 - t1) / n,
+                        (t3 - t2) / n);
             }
         }
     }

@@ -39,9 +39,9 @@ class JobConfigTest {
         long stepsPerEpoch = (60_000 - 6_000 + c.training().batchSize() - 1) / c.training().batchSize();
         Map<String, Object> schedule = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
                 c.optimizer().get("config")).get("learning_rate")).get("config");
-        assertEquals(c.training().epochs() * stepsPerEpoch,
-                ((Number) schedule.get("warmup_steps")).longValue() + ((Number) schedule.get("decay_steps")).longValue());
-        assertEquals(stepsPerEpoch, ((Number) schedule.get("warmup_steps")).longValue(), "one epoch of warm-up");
+        long warmup = ((Number) schedule.get("warmup_steps")).longValue();
+        assertEquals(c.training().epochs() * stepsPerEpoch, warmup + ((Number) schedule.get("decay_steps")).longValue());
+        assertEquals(stepsPerEpoch, warmup, "one epoch of warm-up");
     }
 
     private static SparkConf sparkConf(SparkConf submitted, String sparkLocalIp, String... overrides) {
